@@ -1,0 +1,541 @@
+//! One function per subcommand: resolve flags, call the library, print, pick the exit code.
+
+use std::io::{self, Write};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use anyhow::Result;
+use comfy_table::{presets, Table};
+use serde_json::json;
+use tlslab::client::{self, ConnectConfig, Target};
+use tlslab::pki::{self, KeyAlgorithm, PkiOptions};
+use tlslab::server::{ServeConfig, ServeMode, Server};
+use tlslab::settings::{
+    BackendKind, ClientAuth, GroupSpec, Identity, Role, TlsRequest, TlsSettings, TrustAnchors,
+};
+use tlslab::{backend, demo, profiles, report, UsageError};
+use tlslab_wire::registry::{self, SuiteInfo};
+use tlslab_wire::{CipherSuite, ProtocolVersion};
+
+use crate::args::{
+    Cli, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs, ProfilesArgs,
+    ServeArgs, SuitesArgs, TlsArgs,
+};
+use crate::EXIT_NEGATIVE;
+
+pub async fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Demo(args) => demo_cmd(args).await,
+        Command::Suites(args) => suites(args),
+        Command::Pki(PkiCommand::Init(args)) => pki_init(args),
+        Command::Pki(PkiCommand::Show(args)) => pki_show(args),
+        Command::Serve(args) => serve(args).await,
+        Command::Connect(args) => connect(args).await,
+        Command::Profiles(args) => profiles_cmd(args),
+    }
+}
+
+fn out(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
+fn out_json(value: &impl serde::Serialize) -> io::Result<()> {
+    let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    text.push('\n');
+    out(&text)
+}
+
+async fn demo_cmd(args: DemoArgs) -> Result<u8> {
+    let result = demo::run().await?;
+    if args.json {
+        out_json(&result)?;
+    } else {
+        out(&report::demo_text(&result))?;
+    }
+    Ok(if result.reproduced { 0 } else { EXIT_NEGATIVE })
+}
+
+fn suite_json(info: &SuiteInfo) -> serde_json::Value {
+    let rustls = backend::rustls::suites().contains(&info.code);
+    let mut backends = Vec::new();
+    if rustls {
+        backends.push("rustls");
+    }
+    if info.openssl.is_some() {
+        backends.push("openssl");
+    }
+    json!({
+        "code": info.code.hex(),
+        "iana": info.iana,
+        "openssl": info.openssl,
+        "gnutls": info.gnutls,
+        "nss": info.nss,
+        "kx": info.kx,
+        "auth": info.auth,
+        "cipher": info.cipher,
+        "mac": info.mac,
+        "versions": info.versions().iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+        "backends": backends,
+        "source": info.source,
+    })
+}
+
+fn matches_query(info: &SuiteInfo, query: &str) -> bool {
+    if let Ok(code) = registry::resolve_suite(query) {
+        if code == info.code {
+            return true;
+        }
+        // An exact name or code selects exactly that suite.
+        if registry::parse_hex_code(query).is_some() || registry::suite(code).is_some() {
+            return false;
+        }
+    }
+    let squash = |s: &str| s.to_ascii_uppercase().replace(['-', '_'], "");
+    let needle = squash(query);
+    [Some(info.iana), info.openssl, info.gnutls, info.nss]
+        .into_iter()
+        .flatten()
+        .any(|name| squash(name).contains(&needle))
+}
+
+fn suites(args: SuitesArgs) -> Result<u8> {
+    if args.groups {
+        return groups_table(args.json);
+    }
+    if args.sigalgs || args.alerts {
+        return simple_table(args.sigalgs, args.json);
+    }
+    let version = args
+        .tls_version
+        .as_deref()
+        .map(|v| {
+            ProtocolVersion::from_name(v).ok_or_else(|| {
+                UsageError::new(
+                    format!("invalid TLS version '{v}'"),
+                    "use 1.0, 1.1, 1.2 or 1.3 (or ssl3)",
+                )
+            })
+        })
+        .transpose()?;
+    let backend = args
+        .backend
+        .as_deref()
+        .map(BackendKind::parse)
+        .transpose()?;
+    let rustls_suites = backend::rustls::suites();
+    let kx = args.kx.as_deref().map(str::to_ascii_uppercase);
+    let selected: Vec<&SuiteInfo> = registry::suites()
+        .iter()
+        .filter(|info| args.query.iter().all(|q| matches_query(info, q)))
+        .filter(|info| {
+            kx.as_deref()
+                .is_none_or(|kx| info.kx.eq_ignore_ascii_case(kx))
+        })
+        .filter(|info| version.is_none_or(|v| info.valid_for(v)))
+        .filter(|info| match backend {
+            Some(BackendKind::Rustls) => rustls_suites.contains(&info.code),
+            Some(BackendKind::Openssl) => info.openssl.is_some(),
+            None => true,
+        })
+        .collect();
+    if selected.is_empty() {
+        let hint = args
+            .query
+            .iter()
+            .find_map(|q| registry::resolve_suite(q).err())
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "no suite matches all the filters".to_string());
+        if args.json {
+            out("[]\n")?;
+        }
+        eprintln!("tlslab: no suite matches: {hint}");
+        return Ok(EXIT_NEGATIVE);
+    }
+    if args.json {
+        let rows: Vec<_> = selected.iter().map(|info| suite_json(info)).collect();
+        out_json(&rows)?;
+        return Ok(0);
+    }
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING);
+    table.set_header([
+        "code", "IANA", "OpenSSL", "GnuTLS", "NSS", "kx", "auth", "cipher", "mac", "versions",
+        "backends",
+    ]);
+    for info in &selected {
+        let versions = info.versions();
+        let range = match (versions.first(), versions.last()) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "-".to_string(),
+        };
+        let mut backends = Vec::new();
+        if rustls_suites.contains(&info.code) {
+            backends.push("rustls");
+        }
+        if info.openssl.is_some() {
+            backends.push("openssl");
+        }
+        table.add_row([
+            info.code.hex(),
+            info.iana.to_string(),
+            info.openssl.unwrap_or("-").to_string(),
+            info.gnutls.unwrap_or("-").to_string(),
+            info.nss.unwrap_or("-").to_string(),
+            info.kx.to_string(),
+            info.auth.to_string(),
+            info.cipher.to_string(),
+            info.mac.to_string(),
+            range,
+            if backends.is_empty() {
+                "-".to_string()
+            } else {
+                backends.join(",")
+            },
+        ]);
+    }
+    out(&format!("{table}\n{} suites\n", selected.len()))?;
+    Ok(0)
+}
+
+fn groups_table(as_json: bool) -> Result<u8> {
+    let rustls_groups = backend::rustls::groups();
+    if as_json {
+        let rows: Vec<_> = registry::groups()
+            .iter()
+            .map(|g| {
+                json!({
+                    "code": g.code.hex(), "name": g.name, "kind": g.kind.label(),
+                    "openssl": g.openssl, "gnutls": g.gnutls,
+                    "rustls": rustls_groups.contains(&g.code), "source": g.source,
+                })
+            })
+            .collect();
+        out_json(&rows)?;
+        return Ok(0);
+    }
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING);
+    table.set_header(["code", "name", "kind", "OpenSSL", "GnuTLS", "rustls"]);
+    for g in registry::groups() {
+        table.add_row([
+            g.code.hex(),
+            g.name.to_string(),
+            g.kind.label().to_string(),
+            g.openssl.unwrap_or("-").to_string(),
+            g.gnutls.unwrap_or("-").to_string(),
+            if rustls_groups.contains(&g.code) {
+                "yes"
+            } else {
+                "-"
+            }
+            .to_string(),
+        ]);
+    }
+    out(&format!("{table}\n"))?;
+    Ok(0)
+}
+
+fn simple_table(sigalgs: bool, as_json: bool) -> Result<u8> {
+    let rows: Vec<(String, &str)> = if sigalgs {
+        registry::signature_schemes()
+            .iter()
+            .map(|(code, name)| (format!("0x{code:04X}"), *name))
+            .collect()
+    } else {
+        registry::alerts()
+            .iter()
+            .map(|(code, name)| (code.to_string(), *name))
+            .collect()
+    };
+    if as_json {
+        let values: Vec<_> = rows
+            .iter()
+            .map(|(code, name)| json!({"code": code, "name": name}))
+            .collect();
+        out_json(&values)?;
+        return Ok(0);
+    }
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING);
+    table.set_header(["code", "name"]);
+    for (code, name) in rows {
+        table.add_row([code, name.to_string()]);
+    }
+    out(&format!("{table}\n"))?;
+    Ok(0)
+}
+
+fn pki_init(args: PkiInitArgs) -> Result<u8> {
+    let options = PkiOptions {
+        dir: args.dir,
+        key: KeyAlgorithm::parse(&args.key)?,
+        days: args.days,
+        extra_sans: args.san,
+        force: args.force,
+    };
+    let result = pki::init(&options)?;
+    if args.json {
+        out_json(&result)?;
+    } else {
+        let p = &result.paths;
+        let mut text = String::new();
+        text.push_str(&format!(
+            "Created a test PKI in {} ({} keys, valid {} days):\n",
+            options.dir.display(),
+            args.key,
+            options.days
+        ));
+        text.push_str(&format!(
+            "  {}  {}  CA, {}\n",
+            p.ca_cert.display(),
+            p.ca_key.display(),
+            result.ca.subject
+        ));
+        text.push_str(&format!(
+            "  {}  {}  server, {}, SAN {}\n",
+            p.server_cert.display(),
+            p.server_key.display(),
+            result.server.subject,
+            result.server.san.join(", ")
+        ));
+        text.push_str(&format!(
+            "  {}  {}  client, {}\n",
+            p.client_cert.display(),
+            p.client_key.display(),
+            result.client.subject
+        ));
+        text.push_str("Private keys are mode 0600. Try:\n");
+        text.push_str(&format!("  tlslab serve --dir {}\n", options.dir.display()));
+        text.push_str(&format!(
+            "  curl --cacert {} https://localhost:4443/\n",
+            p.ca_cert.display()
+        ));
+        out(&text)?;
+    }
+    Ok(0)
+}
+
+fn pki_show(args: PkiShowArgs) -> Result<u8> {
+    let shown = pki::show(&args.files)?;
+    if args.json {
+        out_json(&shown)?;
+        return Ok(0);
+    }
+    let mut text = String::new();
+    for cert in &shown {
+        text.push_str(&format!("{} [{}]\n", cert.file.display(), cert.index));
+        text.push_str(&report::certificate_text(&cert.summary));
+    }
+    out(&text)?;
+    Ok(0)
+}
+
+fn tls_request(tls: &TlsArgs, tls_max: Option<String>) -> TlsRequest {
+    TlsRequest {
+        backend: tls.backend.clone(),
+        ciphers: tls.ciphers.clone(),
+        tls: tls.tls.clone(),
+        tls_max,
+        groups: tls.groups.clone(),
+        alpn: tls.alpn.clone(),
+    }
+}
+
+fn describe_settings(settings: &TlsSettings) -> String {
+    let suites = settings.pinned_suites();
+    let suites = if suites.is_empty() {
+        "backend defaults".to_string()
+    } else {
+        suites
+            .iter()
+            .map(CipherSuite::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let groups = match &settings.groups {
+        None => "backend defaults".to_string(),
+        Some(GroupSpec::NoEllipticCurves) => {
+            format!("none (only {})", backend::openssl::NO_EC_GROUPS)
+        }
+        Some(GroupSpec::List(list)) => list
+            .iter()
+            .map(|g| g.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    format!(
+        "{}; {}; suites {suites}; groups {groups}",
+        settings.backend, settings.versions
+    )
+}
+
+async fn serve(args: ServeArgs) -> Result<u8> {
+    let mut request = tls_request(&args.tls, None);
+    let profile = args.profile.as_deref().map(profiles::find).transpose()?;
+    if let Some(profile) = profile {
+        profile.apply(&mut request)?;
+    }
+    let mode = if args.echo {
+        ServeMode::Echo
+    } else {
+        ServeMode::Http
+    };
+    if request.alpn.is_none() && mode == ServeMode::Http {
+        request.alpn = Some("h2,http/1.1".to_string());
+    }
+    let settings = TlsSettings::resolve(&request, Role::Server)?;
+    let bind: IpAddr = args.bind.parse().map_err(|_| {
+        UsageError::new(
+            format!("invalid --bind address '{}'", args.bind),
+            "use an IP address such as 127.0.0.1 or ::1",
+        )
+    })?;
+    let cert = args
+        .cert
+        .clone()
+        .unwrap_or_else(|| args.dir.join("srv.crt"));
+    let key = args.key.clone().unwrap_or_else(|| args.dir.join("srv.key"));
+    let identity = Identity::load(&cert, &key)?;
+    let client_auth = ClientAuth::parse(&args.client_auth)?;
+    let trust = match (&args.ca, client_auth) {
+        (Some(ca), _) => Some(TrustAnchors::load(ca)?),
+        (None, ClientAuth::None) => None,
+        (None, _) => Some(TrustAnchors::load(&args.dir.join("ca.crt"))?),
+    };
+    let config = ServeConfig {
+        bind,
+        port: args.port,
+        settings: settings.clone(),
+        identity,
+        client_auth,
+        trust,
+        mode,
+        profile,
+        handshake_timeout: Duration::from_secs(args.handshake_timeout.max(1)),
+        idle_timeout: Duration::from_secs(30),
+        max_connections: 1024,
+    };
+    let server = Server::bind(config).await?;
+    let address = server.local_addr();
+    eprintln!(
+        "tlslab serve: listening on {}://{address} ({})",
+        if args.echo { "tls" } else { "https" },
+        describe_settings(&settings)
+    );
+    if let Some(profile) = profile {
+        eprintln!(
+            "tlslab serve: profile {}: {}",
+            profile.name, profile.summary
+        );
+    }
+    for note in &settings.notes {
+        eprintln!("tlslab serve: note: {note}");
+    }
+    if client_auth != ClientAuth::None {
+        eprintln!(
+            "tlslab serve: client certificates {}",
+            if client_auth == ClientAuth::Required {
+                "required"
+            } else {
+                "requested (optional)"
+            }
+        );
+    }
+    let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
+    let json = args.json;
+    let printer = tokio::spawn(async move {
+        while let Some(event) = events_rx.recv().await {
+            let event: tlslab::server::HandshakeEvent = event;
+            if json {
+                eprintln!("{}", serde_json::to_string(&event).unwrap_or_default());
+            } else {
+                eprintln!("tlslab serve: {}", event.log_line());
+            }
+        }
+    });
+    server
+        .run(events_tx, async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("tlslab serve: shutting down");
+        })
+        .await;
+    let _ = printer.await;
+    Ok(0)
+}
+
+async fn connect(args: ConnectArgs) -> Result<u8> {
+    let target = Target::parse(&args.target)?;
+    let mut request = tls_request(&args.tls, args.tls_max.clone());
+    if request.alpn.is_none() && !args.no_http {
+        request.alpn = Some("h2,http/1.1".to_string());
+    }
+    let settings = TlsSettings::resolve(&request, Role::Client)?;
+    let trust = args.cacert.as_deref().map(TrustAnchors::load).transpose()?;
+    let identity = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => Some(Identity::load(cert, key)?),
+        _ => None,
+    };
+    if args.timeout == 0 {
+        return Err(UsageError::new(
+            "--timeout 0 would give up at once",
+            "use --timeout 1 or more (seconds)",
+        )
+        .into());
+    }
+    let config = ConnectConfig {
+        target,
+        settings,
+        trust,
+        identity,
+        insecure: args.insecure,
+        sni: args.sni.clone(),
+        http: !args.no_http,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let result = client::connect(&config).await;
+    if args.json {
+        out_json(&result)?;
+    } else {
+        out(&report::connect_text(&result))?;
+    }
+    Ok(if result.ok { 0 } else { EXIT_NEGATIVE })
+}
+
+fn profiles_cmd(args: ProfilesArgs) -> Result<u8> {
+    if args.json {
+        let rows: Vec<_> = profiles::PROFILES
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name, "summary": p.summary, "case": p.case, "backend": p.backend,
+                    "tls": p.tls, "ciphers": p.ciphers, "groups": p.groups, "dh_bits": p.dh_bits,
+                })
+            })
+            .collect();
+        out_json(&rows)?;
+        return Ok(0);
+    }
+    let mut text = String::new();
+    for p in profiles::PROFILES {
+        text.push_str(&format!("{}: {}\n", p.name, p.summary));
+        text.push_str(&format!(
+            "  {}\n",
+            p.case.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+        text.push_str(&format!(
+            "  serves: {} backend, TLS {}, suites {}, groups {}{}\n\n",
+            p.backend,
+            p.tls,
+            p.ciphers,
+            p.groups.unwrap_or("default"),
+            p.dh_bits
+                .map(|b| format!(", {b}-bit DH"))
+                .unwrap_or_default()
+        ));
+    }
+    out(&text)?;
+    Ok(0)
+}

@@ -1,0 +1,298 @@
+//! Human-readable renderings of results: `connect` in the style of `curl -v`, and the demo's
+//! side-by-side table. JSON needs no code here: every result type serialises itself.
+
+use std::fmt::Write as _;
+
+use crate::certs::CertSummary;
+use crate::client::ConnectReport;
+
+/// Renders a connect report the way `curl -v` would, but with everything it leaves out.
+pub fn connect_text(report: &ConnectReport) -> String {
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    match &report.address {
+        Some(address) => line(format!("* Trying {address}...")),
+        None => line(format!("* Resolving {}...", report.target)),
+    }
+    for note in &report.notes {
+        line(format!("* Note: {note}"));
+    }
+    if report.insecure {
+        line("* WARNING: --insecure: the certificate is not checked; anyone could be on the other end".to_string());
+    }
+    let connected = report.offered.is_some();
+    if connected {
+        line(format!(
+            "* Connected to {} ({})",
+            report.target,
+            report.address.as_deref().unwrap_or("?")
+        ));
+        line(format!("* Backend: {}", report.backend));
+    }
+    if let Some(offered) = &report.offered {
+        line(format!(
+            "* Offered versions: {}",
+            offered.versions.join(", ")
+        ));
+        line(format!(
+            "* Offered suites ({}): {}",
+            offered.cipher_suites.len(),
+            offered.cipher_suites.join(", ")
+        ));
+        line(format!("* Offered groups: {}", offered.groups.join(", ")));
+        if !offered.alpn.is_empty() {
+            line(format!("* ALPN, offering {}", offered.alpn.join(", ")));
+        }
+    }
+    if let (Some(protocol), Some(suite)) = (&report.protocol, &report.cipher_suite) {
+        line(format!(
+            "* SSL connection using {protocol} / {}",
+            suite.seed_style()
+        ));
+        line(format!("*   IANA:    {} ({})", suite.iana, suite.code));
+        line(format!(
+            "*   OpenSSL: {}",
+            suite.openssl.as_deref().unwrap_or("-")
+        ));
+        line(format!(
+            "*   GnuTLS:  {}",
+            suite.gnutls.as_deref().unwrap_or("-")
+        ));
+        line(format!(
+            "* Group: {}",
+            report.group.as_deref().unwrap_or("-")
+        ));
+        match &report.alpn {
+            Some(alpn) => line(format!("* ALPN, server accepted {alpn}")),
+            None => line("* ALPN, server did not agree to a protocol".to_string()),
+        }
+    }
+    if !report.certificates.is_empty() {
+        line("* Server certificate chain:".to_string());
+        for (depth, cert) in report.certificates.iter().enumerate() {
+            certificate_lines(&mut line, depth, cert);
+        }
+        let v = &report.verification;
+        match (v.trusted, &v.error) {
+            (Some(true), None) => line(format!(
+                "* \t server certificate verification OK (trusted via {})",
+                v.trust_source
+            )),
+            (Some(true), Some(error)) => line(format!(
+                "* \t server certificate verification OK, but: {error}"
+            )),
+            (_, Some(error)) => line(format!(
+                "* \t server certificate verification FAILED: {error} (trust: {})",
+                v.trust_source
+            )),
+            (_, None) => line("* \t server certificate verification not done".to_string()),
+        }
+        match v.hostname_matched {
+            Some(true) => line(format!(
+                "* \t host name: {} (matched)",
+                host_of(&report.target)
+            )),
+            Some(false) => line(format!(
+                "* \t host name: {} does NOT match the certificate",
+                host_of(&report.target)
+            )),
+            None => {}
+        }
+    }
+    if let Some(http) = &report.http {
+        line(format!("< {} {}", http.version, status_text(http.status)));
+        for (name, value) in &http.headers {
+            line(format!("< {name}: {value}"));
+        }
+        line("<".to_string());
+        if let Some(body) = &http.body {
+            out.push_str(body);
+            if !body.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+    if let Some(error) = &report.error {
+        let mut text = String::new();
+        let _ = write!(
+            text,
+            "* TLS connection failed ({}): ",
+            serde_json::to_value(error.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        );
+        match (&error.alert, error.alert_from) {
+            (Some(alert), Some(from)) => {
+                let _ = write!(text, "{from} sent fatal alert {alert}; {}", error.message);
+            }
+            _ => text.push_str(&error.message),
+        }
+        out.push_str(&text);
+        out.push('\n');
+    }
+    out
+}
+
+fn status_text(status: u16) -> String {
+    let reason = hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    format!("{status} {reason}").trim_end().to_string()
+}
+
+fn host_of(target: &str) -> &str {
+    target
+        .rsplit_once(':')
+        .map(|(host, _)| host.trim_start_matches('[').trim_end_matches(']'))
+        .unwrap_or(target)
+}
+
+fn certificate_lines(line: &mut impl FnMut(String), depth: usize, cert: &CertSummary) {
+    line(format!("*  {depth} subject: {}", cert.subject));
+    line(format!("*    issuer: {}", cert.issuer));
+    line(format!(
+        "*    valid: {} .. {}",
+        cert.not_before, cert.not_after
+    ));
+    line(format!(
+        "*    key: {}, X.509 v{}, {}",
+        cert.key, cert.version, cert.signature_algorithm
+    ));
+    if !cert.san.is_empty() {
+        line(format!("*    SAN: {}", cert.san.join(", ")));
+    }
+}
+
+/// Renders a certificate for `pki show`.
+pub fn certificate_text(cert: &CertSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  subject:     {}", cert.subject);
+    let _ = writeln!(out, "  issuer:      {}", cert.issuer);
+    let _ = writeln!(out, "  serial:      {}", cert.serial);
+    let _ = writeln!(out, "  not before:  {}", cert.not_before);
+    let _ = writeln!(out, "  not after:   {}", cert.not_after);
+    let _ = writeln!(out, "  key:         {}", cert.key);
+    let _ = writeln!(out, "  version:     X.509 v{}", cert.version);
+    let _ = writeln!(out, "  signature:   {}", cert.signature_algorithm);
+    let _ = writeln!(
+        out,
+        "  CA:          {}",
+        if cert.is_ca { "yes" } else { "no" }
+    );
+    let _ = writeln!(
+        out,
+        "  SAN:         {}",
+        if cert.san.is_empty() {
+            "-".to_string()
+        } else {
+            cert.san.join(", ")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  key usage:   {}",
+        if cert.key_usage.is_empty() {
+            "-".to_string()
+        } else {
+            cert.key_usage.join(", ")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  ext. usage:  {}",
+        if cert.extended_key_usage.is_empty() {
+            "-".to_string()
+        } else {
+            cert.extended_key_usage.join(", ")
+        }
+    );
+    let _ = writeln!(out, "  SHA-256:     {}", cert.sha256);
+    let _ = writeln!(out, "  SHA-1:       {}", cert.sha1);
+    out
+}
+
+/// Renders the demo: both outcomes in the seed's terms, then the details.
+pub fn demo_text(report: &crate::demo::DemoReport) -> String {
+    let mut out = String::new();
+    let suite = &report.suite;
+    let _ = writeln!(
+        out,
+        "tlslab demo — twisted#8826: {} on two servers",
+        suite.seed_style()
+    );
+    let _ = writeln!(
+        out,
+        "Both servers and the client pin {} ({}, OpenSSL {}) over TLS 1.2.",
+        suite.iana,
+        suite.code,
+        suite.openssl.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(out, "Test PKI: {} (removed afterwards)\n", report.pki_dir);
+    for side in [&report.a, &report.b] {
+        let _ = writeln!(out, "== Server {} — {}", side.name, side.description);
+        if let Some(profile) = &side.profile {
+            let _ = writeln!(out, "   profile: {profile}");
+        }
+        let _ = writeln!(out, "   listening on {}", side.address);
+        let client = &side.client;
+        match (&client.protocol, &client.cipher_suite, &client.error) {
+            (Some(protocol), Some(suite), None) => {
+                let _ = writeln!(
+                    out,
+                    "   * SSL connection using {protocol} / {}",
+                    suite.seed_style()
+                );
+                let _ = writeln!(out, "   * group {}", client.group.as_deref().unwrap_or("-"));
+                let v = &client.verification;
+                let _ = writeln!(
+                    out,
+                    "   * \t server certificate verification {}",
+                    if v.trusted == Some(true) {
+                        "OK"
+                    } else {
+                        "FAILED"
+                    }
+                );
+                let _ = writeln!(
+                    out,
+                    "   * \t common name: localhost ({})",
+                    if v.hostname_matched == Some(true) {
+                        "matched"
+                    } else {
+                        "NOT matched"
+                    }
+                );
+                if let Some(http) = &client.http {
+                    let _ = writeln!(out, "   < {} {}", http.version, status_text(http.status));
+                }
+            }
+            (_, _, Some(error)) => {
+                let _ = writeln!(out, "   * handshake failed: {error}");
+            }
+            _ => {
+                let _ = writeln!(out, "   * no result");
+            }
+        }
+        for log in &side.server_log {
+            let _ = writeln!(out, "   server log: {log}");
+        }
+        out.push('\n');
+    }
+    if report.reproduced {
+        let _ = writeln!(out, "Reproduced: A negotiates the suite; B, pinned to the same suite, fails with handshake_failure (40).");
+        let _ = writeln!(out, "Why: B has no elliptic-curve group configured, so it cannot do ECDHE at all, and every suite it is");
+        let _ = writeln!(out, "pinned to is ECDHE — OpenSSL reports that as 'no shared cipher'. The fix is on the server: configure a");
+        let _ = writeln!(out, "curve (OpenSSL >= 1.1 does it by default; on 1.0.2 call SSL_CTX_set_ecdh_auto(ctx, 1)).");
+    } else {
+        let _ = writeln!(
+            out,
+            "NOT reproduced: the outcome differs from the seed's (see above)."
+        );
+    }
+    out
+}
