@@ -281,7 +281,7 @@ async fn run(config: &ConnectConfig, report: &mut ConnectReport) -> Result<(), F
         let exchange = http_get(stream, h2, &config.target);
         match tokio::time::timeout(config.timeout, exchange).await {
             Ok(Ok(result)) => report.http = Some(result),
-            Ok(Err(message)) => return Err(Failure::new(FailureKind::Http, message)),
+            Ok(Err(err)) => return Err(after_handshake_failure(&err.source, err.message)),
             Err(_) => {
                 return Err(Failure::new(
                     FailureKind::Timeout,
@@ -289,8 +289,77 @@ async fn run(config: &ConnectConfig, report: &mut ConnectReport) -> Result<(), F
                 ))
             }
         }
+    } else {
+        settle(stream).await?;
     }
     Ok(())
+}
+
+/// How long `--no-http` waits after the handshake for a late alert. In TLS 1.3 the server
+/// checks the client's certificate only after the client has finished, so "certificate
+/// required" arrives after the handshake has succeeded from the client's point of view.
+const SETTLE_TIME: Duration = Duration::from_millis(300);
+
+async fn settle(mut stream: BoxedStream) -> Result<(), Failure> {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 1024];
+    match tokio::time::timeout(SETTLE_TIME, stream.read(&mut buffer)).await {
+        Ok(Err(err)) => Err(after_handshake_failure(
+            &Some(Box::new(err)),
+            "the server ended the connection right after the handshake".to_string(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A failure after the handshake: a late alert (TLS 1.3 client-certificate checks), or an
+/// HTTP problem.
+fn after_handshake_failure(
+    source: &Option<Box<dyn std::error::Error + Send + Sync>>,
+    message: String,
+) -> Failure {
+    let found = source.as_deref().and_then(|err| alert_in_chain(err));
+    match found {
+        Some(alert) => {
+            let mut failure = Failure::new(
+                alert_kind(alert),
+                format!("{message} (the server rejected the connection after the handshake)"),
+            );
+            failure.alert = Some(AlertInfo::new(alert, true));
+            failure.alert_from = Some("server");
+            failure
+        }
+        None => Failure::new(FailureKind::Http, message),
+    }
+}
+
+/// Finds an alert the peer sent anywhere in an error's chain of causes.
+fn alert_in_chain(err: &(dyn std::error::Error + 'static)) -> Option<AlertDescription> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(err) = current {
+        if let Some(rustls::Error::AlertReceived(desc)) = err.downcast_ref::<rustls::Error>() {
+            return Some(AlertDescription(u8::from(*desc)));
+        }
+        if let Some(ssl) = err.downcast_ref::<openssl::ssl::Error>() {
+            if let Some(alert) = ssl.ssl_error().and_then(|stack| {
+                stack
+                    .errors()
+                    .iter()
+                    .find_map(|e| e.reason().and_then(alert_in_openssl_reason))
+            }) {
+                return Some(alert);
+            }
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref() {
+                if let Some(alert) = alert_in_chain(inner) {
+                    return Some(alert);
+                }
+            }
+        }
+        current = err.source();
+    }
+    None
 }
 
 fn fill_unknown_hostname(report: &mut ConnectReport, target: &Target) {
@@ -566,7 +635,52 @@ fn failure_from(
     Failure::new(kind, message)
 }
 
-async fn http_get(stream: BoxedStream, h2: bool, target: &Target) -> Result<HttpResult, String> {
+/// An HTTP exchange that went wrong, with its cause kept for alert hunting.
+struct HttpError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl HttpError {
+    fn new(message: String, source: hyper::Error) -> Self {
+        Self {
+            message: format!("{message}: {source}"),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl From<hyper::http::Error> for HttpError {
+    fn from(err: hyper::http::Error) -> Self {
+        Self {
+            message: err.to_string(),
+            source: None,
+        }
+    }
+}
+
+/// When a request fails, the reason is usually in the connection task ("operation was
+/// canceled" alone says nothing): wait briefly for it and keep its error as the cause.
+async fn with_cause<T>(
+    result: Result<T, hyper::Error>,
+    driver: tokio::task::JoinHandle<Result<(), hyper::Error>>,
+) -> Result<T, HttpError> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(request_error) => {
+            let cause = tokio::time::timeout(Duration::from_secs(1), driver).await;
+            match cause {
+                Ok(Ok(Err(connection_error))) => Err(HttpError::new(
+                    "HTTP request failed".into(),
+                    connection_error,
+                )),
+                _ => Err(HttpError::new("HTTP request failed".into(), request_error)),
+            }
+        }
+    }
+}
+
+async fn http_get(stream: BoxedStream, h2: bool, target: &Target) -> Result<HttpResult, HttpError> {
     let io = TokioIo::new(stream);
     let authority = target.authority();
     let builder = hyper::Request::builder()
@@ -580,26 +694,23 @@ async fn http_get(stream: BoxedStream, h2: bool, target: &Target) -> Result<Http
         let (mut sender, connection) =
             hyper::client::conn::http2::handshake(TokioExecutor::new(), io)
                 .await
-                .map_err(|e| format!("HTTP/2 handshake failed: {e}"))?;
-        tokio::spawn(connection);
+                .map_err(|e| HttpError::new("HTTP/2 handshake failed".into(), e))?;
+        let driver = tokio::spawn(connection);
         let request = builder
             .uri(format!("https://{authority}{}", target.path))
-            .body(Empty::<Bytes>::new())
-            .map_err(|e| e.to_string())?;
-        sender.send_request(request).await
+            .body(Empty::<Bytes>::new())?;
+        with_cause(sender.send_request(request).await, driver).await
     } else {
         let (mut sender, connection) = hyper::client::conn::http1::handshake(io)
             .await
-            .map_err(|e| format!("HTTP/1.1 handshake failed: {e}"))?;
-        tokio::spawn(connection);
+            .map_err(|e| HttpError::new("HTTP/1.1 handshake failed".into(), e))?;
+        let driver = tokio::spawn(connection);
         let request = builder
             .uri(target.path.as_str())
             .header(hyper::header::HOST, authority)
-            .body(Empty::<Bytes>::new())
-            .map_err(|e| e.to_string())?;
-        sender.send_request(request).await
-    }
-    .map_err(|e| format!("HTTP request failed: {e}"))?;
+            .body(Empty::<Bytes>::new())?;
+        with_cause(sender.send_request(request).await, driver).await
+    }?;
     let status = response.status().as_u16();
     let version = match response.version() {
         hyper::Version::HTTP_2 => "HTTP/2",
@@ -621,7 +732,10 @@ async fn http_get(stream: BoxedStream, h2: bool, target: &Target) -> Result<Http
     let body = Limited::new(response.into_body(), BODY_LIMIT)
         .collect()
         .await
-        .map_err(|e| format!("reading the HTTP body failed: {e}"))?
+        .map_err(|e| HttpError {
+            message: format!("reading the HTTP body failed: {e}"),
+            source: Some(e),
+        })?
         .to_bytes();
     let text = std::str::from_utf8(&body[..body.len().min(64 * 1024)])
         .ok()
