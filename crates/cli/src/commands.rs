@@ -16,6 +16,7 @@ use tlslab::settings::{
 use tlslab::{backend, demo, profiles, report, UsageError};
 use tlslab_wire::registry::{self, SuiteInfo};
 use tlslab_wire::{CipherSuite, ProtocolVersion};
+use tokio::signal::unix::{signal, SignalKind};
 
 use crate::args::{
     Cli, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs, ProfilesArgs,
@@ -82,22 +83,33 @@ fn suite_json(info: &SuiteInfo) -> serde_json::Value {
     })
 }
 
-fn matches_query(info: &SuiteInfo, query: &str) -> bool {
-    if let Ok(code) = registry::resolve_suite(query) {
-        if code == info.code {
-            return true;
-        }
-        // An exact name or code selects exactly that suite.
-        if registry::parse_hex_code(query).is_some() || registry::suite(code).is_some() {
-            return false;
+/// A `suites` query: an exact name or code selects one suite, anything else is a fragment.
+enum SuiteQuery {
+    Exact(CipherSuite),
+    Fragment(String),
+}
+
+impl SuiteQuery {
+    fn new(text: &str) -> Self {
+        match registry::resolve_suite(text) {
+            Ok(code) => Self::Exact(code),
+            Err(_) => Self::Fragment(squash(text)),
         }
     }
-    let squash = |s: &str| s.to_ascii_uppercase().replace(['-', '_'], "");
-    let needle = squash(query);
-    [Some(info.iana), info.openssl, info.gnutls, info.nss]
-        .into_iter()
-        .flatten()
-        .any(|name| squash(name).contains(&needle))
+
+    fn matches(&self, info: &SuiteInfo) -> bool {
+        match self {
+            Self::Exact(code) => *code == info.code,
+            Self::Fragment(needle) => [Some(info.iana), info.openssl, info.gnutls, info.nss]
+                .into_iter()
+                .flatten()
+                .any(|name| squash(name).contains(needle.as_str())),
+        }
+    }
+}
+
+fn squash(text: &str) -> String {
+    text.to_ascii_uppercase().replace(['-', '_'], "")
 }
 
 fn suites(args: SuitesArgs) -> Result<u8> {
@@ -126,9 +138,10 @@ fn suites(args: SuitesArgs) -> Result<u8> {
         .transpose()?;
     let rustls_suites = backend::rustls::suites();
     let kx = args.kx.as_deref().map(str::to_ascii_uppercase);
+    let queries: Vec<SuiteQuery> = args.query.iter().map(|q| SuiteQuery::new(q)).collect();
     let selected: Vec<&SuiteInfo> = registry::suites()
         .iter()
-        .filter(|info| args.query.iter().all(|q| matches_query(info, q)))
+        .filter(|info| queries.iter().all(|q| q.matches(info)))
         .filter(|info| {
             kx.as_deref()
                 .is_none_or(|kx| info.kx.eq_ignore_ascii_case(kx))
@@ -418,6 +431,10 @@ async fn serve(args: ServeArgs) -> Result<u8> {
         idle_timeout: Duration::from_secs(30),
         max_connections: 1024,
     };
+    // Register for SIGINT/SIGTERM before saying "listening": a signal that arrives right
+    // after must still shut down cleanly.
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
     let server = Server::bind(config).await?;
     let address = server.local_addr();
     eprintln!(
@@ -457,8 +474,11 @@ async fn serve(args: ServeArgs) -> Result<u8> {
         }
     });
     server
-        .run(events_tx, async {
-            let _ = tokio::signal::ctrl_c().await;
+        .run(events_tx, async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
             eprintln!("tlslab serve: shutting down");
         })
         .await;

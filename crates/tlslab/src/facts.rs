@@ -68,10 +68,7 @@ impl Offered {
         fn names<T: ToString>(items: &[T]) -> Vec<String> {
             items.iter().map(ToString::to_string).collect()
         }
-        let mut versions = names(&hello.offered_versions());
-        if hello.supported_versions.is_empty() {
-            versions.reverse();
-        }
+        let versions = names(&hello.offered_versions());
         Self {
             versions,
             cipher_suites: names(&hello.cipher_suites),

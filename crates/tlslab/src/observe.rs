@@ -268,8 +268,11 @@ impl HandshakeView {
 pub fn describe_non_tls(head: &[u8]) -> String {
     let text = String::from_utf8_lossy(head);
     let first_line = text.lines().next().unwrap_or("").trim();
+    let lower = text.to_ascii_lowercase();
     if text.starts_with("HTTP/") {
         format!("plain HTTP ({first_line})")
+    } else if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        "plain HTTP (an HTML page without a status line)".to_string()
     } else if text.starts_with("SSH-") {
         format!("SSH ({first_line})")
     } else if text.starts_with("220") {

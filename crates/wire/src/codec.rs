@@ -284,12 +284,6 @@ pub struct ClientHello {
     pub extensions: Vec<Extension>,
 }
 
-impl Default for ProtocolVersion {
-    fn default() -> Self {
-        Self(0)
-    }
-}
-
 impl ClientHello {
     /// Reads a ClientHello handshake body (after the 4-byte handshake header).
     pub fn read(body: &[u8]) -> Result<Self, DecodeError> {
@@ -364,8 +358,8 @@ impl ClientHello {
         Ok(hello)
     }
 
-    /// The versions this hello offers: supported_versions when present, else every known
-    /// version up to legacy_version.
+    /// The versions this hello offers: supported_versions when present (GREASE left out),
+    /// else legacy_version alone — the highest version the client will take.
     pub fn offered_versions(&self) -> Vec<ProtocolVersion> {
         if !self.supported_versions.is_empty() {
             return self
@@ -375,10 +369,7 @@ impl ClientHello {
                 .filter(|v| !v.is_grease())
                 .collect();
         }
-        ProtocolVersion::KNOWN
-            .into_iter()
-            .filter(|v| *v <= self.legacy_version && *v < ProtocolVersion::TLSV1_3)
-            .collect()
+        vec![self.legacy_version]
     }
 }
 
@@ -537,7 +528,7 @@ mod tests {
     #[test]
     fn dh_prime_size_counts_significant_bits() {
         let mut body = vec![0x01, 0x01, 0x00];
-        body.extend(std::iter::repeat(0xff).take(256));
+        body.extend([0xff; 256]);
         assert_eq!(
             KeyExchangeParams::read(&body, false),
             Ok(KeyExchangeParams::Dh { prime_bits: 2048 })

@@ -17,7 +17,7 @@ pub fn is_grease(value: u16) -> bool {
 macro_rules! u16_codepoint {
     ($(#[$meta:meta])* $name:ident, $lookup:path) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub u16);
 
         impl $name {

@@ -193,10 +193,7 @@ fn load_identity(builder: &mut SslContextBuilder, identity: &Identity) -> Result
     }
     let key = PKey::private_key_from_pem(&identity.key_pem)
         .map_err(|e| refused(&format!("the key in {}", identity.key_path.display()), e))?;
-    builder
-        .set_private_key(&key)
-        .map_err(|e| refused("the private key", e))?;
-    builder.check_private_key().map_err(|_| {
+    let mismatch = |_| {
         UsageError::new(
             format!(
                 "{} does not belong to {}",
@@ -205,7 +202,9 @@ fn load_identity(builder: &mut SslContextBuilder, identity: &Identity) -> Result
             ),
             "pass the key that was generated with the certificate",
         )
-    })
+    };
+    builder.set_private_key(&key).map_err(mismatch)?;
+    builder.check_private_key().map_err(mismatch)
 }
 
 fn trust_store(trust: &TrustAnchors) -> Result<openssl::x509::store::X509Store, UsageError> {
@@ -364,16 +363,22 @@ pub fn client_ssl(
                 }
             }
         }
+        let code = store.error().as_raw();
         if !preverified {
-            let code = store.error().as_raw();
             if NAME_MISMATCH.contains(&code) {
                 found.hostname_matched = Some(false);
+                // Chain errors were reported at greater depths first, so this keeps them.
+                found.trusted.get_or_insert(true);
             } else {
                 found.trusted = Some(false);
             }
             if found.error.is_none() {
                 found.error = Some(store.error().error_string().to_string());
             }
+        }
+        if preverified && store.error_depth() == 0 {
+            found.trusted.get_or_insert(true);
+            found.hostname_matched.get_or_insert(true);
         }
         preverified || insecure
     });

@@ -170,15 +170,23 @@ pub fn server_config(
         }
     };
     let (chain, key) = identity_parts(identity)?;
-    let mut config = builder.with_single_cert(chain, key).map_err(|e| {
-        UsageError::new(
+    let mut config = builder.with_single_cert(chain, key).map_err(|e| match e {
+        rustls::Error::InconsistentKeys(_) => UsageError::new(
             format!(
-                "rustls refused {} with {}: {e}",
+                "{} does not belong to {}",
+                identity.key_path.display(),
+                identity.cert_path.display()
+            ),
+            "pass the key that was generated with the certificate",
+        ),
+        other => UsageError::new(
+            format!(
+                "rustls refused {} with {}: {other}",
                 identity.cert_path.display(),
                 identity.key_path.display()
             ),
             "pass a certificate and the private key that belongs to it",
-        )
+        ),
     })?;
     config.ignore_client_order = true;
     config.alpn_protocols = settings
@@ -304,7 +312,9 @@ pub fn describe_certificate_error(err: &rustls::Error, no_roots: bool) -> String
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                 "certificate is not yet valid".to_string()
             }
-            CertificateError::BadSignature => "certificate signature is invalid".to_string(),
+            CertificateError::BadSignature => {
+                "certificate signature failure: a trusted CA has the issuer's name, but its key did not sign this certificate (a different CA with the same name?)".to_string()
+            }
             CertificateError::Revoked => "certificate is revoked".to_string(),
             CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
                 "certificate is not for TLS server authentication (extended key usage)".to_string()

@@ -1,0 +1,10 @@
+//! Integration tests for the `tlslab` binary against real peers on loopback.
+
+mod util;
+
+mod connect;
+mod demo;
+mod errors;
+mod pki;
+mod serve;
+mod suites;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs the interop peers the tests talk to on
+# loopback, then runs every test in the workspace. Under CI=true a test whose peer is
+# missing fails instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages for the interop peers: command -> package.
+declare -A peers=(
+    [curl]=curl
+    [openssl]=openssl
+    [gnutls-cli]=gnutls-bin
+    [python3]=python3
+)
+missing=()
+for command in "${!peers[@]}"; do
+    command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")
+done
+# Headers for the openssl crate (system OpenSSL 3.0, not vendored).
+if ! pkg-config --exists openssl 2>/dev/null && [ ! -e /usr/include/openssl/ssl.h ]; then
+    missing+=(libssl-dev pkg-config)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "scripts/test.sh: installing ${missing[*]}" >&2
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+echo "scripts/test.sh: peers: $(openssl version | head -1); $(curl --version | head -1 | cut -d' ' -f1-2); $(gnutls-cli --version | head -1); $(python3 --version)" >&2
+cargo fmt --all -- --check
+cargo test --workspace --locked
