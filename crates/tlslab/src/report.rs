@@ -216,78 +216,150 @@ pub fn certificate_text(cert: &CertSummary) -> String {
     out
 }
 
-/// Renders the demo: both outcomes in the seed's terms, then the details.
-pub fn demo_text(report: &crate::demo::DemoReport) -> String {
-    let mut out = String::new();
-    let suite = &report.suite;
-    let _ = writeln!(
-        out,
-        "tlslab demo — twisted#8826: {} on two servers",
-        suite.seed_style()
-    );
-    let _ = writeln!(
-        out,
-        "Both servers and the client pin {} ({}, OpenSSL {}) over TLS 1.2.",
-        suite.iana,
-        suite.code,
-        suite.openssl.as_deref().unwrap_or("-")
-    );
-    let _ = writeln!(out, "Test PKI: {} (removed afterwards)\n", report.pki_dir);
-    for side in [&report.a, &report.b] {
-        let _ = writeln!(out, "== Server {} — {}", side.name, side.description);
-        if let Some(profile) = &side.profile {
-            let _ = writeln!(out, "   profile: {profile}");
+/// Wraps `text` into lines of at most `width` characters, on spaces where possible.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        while word.chars().count() > width {
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            lines.push(head);
         }
-        let _ = writeln!(out, "   listening on {}", side.address);
-        let client = &side.client;
-        match (&client.protocol, &client.cipher_suite, &client.error) {
-            (Some(protocol), Some(suite), None) => {
-                let _ = writeln!(
-                    out,
-                    "   * SSL connection using {protocol} / {}",
-                    suite.seed_style()
-                );
-                let _ = writeln!(out, "   * group {}", client.group.as_deref().unwrap_or("-"));
-                let v = &client.verification;
-                let _ = writeln!(
-                    out,
-                    "   * \t server certificate verification {}",
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&word);
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// One demo column's cells, in the seed's terms.
+fn demo_cells(side: &crate::demo::DemoSide) -> Vec<(&'static str, String)> {
+    let client = &side.client;
+    let mut cells = vec![(
+        "server",
+        match &side.profile {
+            Some(profile) => format!("{} (--profile {profile})", side.address),
+            None => format!("{} (correctly configured)", side.address),
+        },
+    )];
+    match (&client.protocol, &client.cipher_suite, &client.error) {
+        (Some(protocol), Some(suite), None) => {
+            cells.push((
+                "result",
+                format!("SSL connection using {protocol} / {}", suite.seed_style()),
+            ));
+            cells.push(("group", client.group.clone().unwrap_or_else(|| "-".into())));
+            let v = &client.verification;
+            cells.push((
+                "certificate",
+                format!(
+                    "verification {}, localhost {}",
                     if v.trusted == Some(true) {
                         "OK"
                     } else {
                         "FAILED"
-                    }
-                );
-                let _ = writeln!(
-                    out,
-                    "   * \t common name: localhost ({})",
+                    },
                     if v.hostname_matched == Some(true) {
                         "matched"
                     } else {
                         "NOT matched"
                     }
-                );
-                if let Some(http) = &client.http {
-                    let _ = writeln!(out, "   < {} {}", http.version, status_text(http.status));
-                }
-            }
-            (_, _, Some(error)) => {
-                let _ = writeln!(out, "   * handshake failed: {error}");
-            }
-            _ => {
-                let _ = writeln!(out, "   * no result");
+                ),
+            ));
+            if let Some(http) = &client.http {
+                cells.push((
+                    "HTTP",
+                    format!("{} {}", http.version, status_text(http.status)),
+                ));
             }
         }
-        for log in &side.server_log {
-            let _ = writeln!(out, "   server log: {log}");
+        (_, _, Some(error)) => {
+            let alert = match (&error.alert, error.alert_from) {
+                (Some(alert), Some(from)) => format!("{from} sent alert {alert}"),
+                _ => error.message.clone(),
+            };
+            cells.push(("result", format!("handshake failure: {alert}")));
+            cells.push(("group", "-".into()));
+            cells.push(("certificate", "(never reached)".into()));
+            cells.push(("HTTP", "-".into()));
         }
-        out.push('\n');
+        _ => cells.push(("result", "no result".into())),
     }
+    let server_says = side
+        .server_log
+        .first()
+        .map(|line| match line.split_once(" — ") {
+            Some((_, reason)) => reason.split(';').next().unwrap_or(reason).to_string(),
+            None => "handshake ok".to_string(),
+        })
+        .unwrap_or_else(|| "(nothing logged)".into());
+    cells.push(("server log", server_says));
+    cells
+}
+
+/// Renders the demo: both outcomes side by side in the seed's terms, then the evidence.
+pub fn demo_text(report: &crate::demo::DemoReport) -> String {
+    const LABEL: usize = 12;
+    const COLUMN: usize = 40;
+    let mut out = String::new();
+    let suite = &report.suite;
+    let _ = writeln!(
+        out,
+        "tlslab demo — twisted#8826: {} on two servers\n",
+        suite.seed_style()
+    );
+    let _ = writeln!(
+        out,
+        "Both servers (OpenSSL {}) and the client (rustls) pin {} ({}), TLS 1.2.",
+        crate::backend::openssl::version()
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("?"),
+        suite.iana,
+        suite.code
+    );
+    let _ = writeln!(
+        out,
+        "Test PKI made in {} (removed afterwards).\n",
+        report.pki_dir
+    );
+    let _ = writeln!(out, "{:LABEL$}  {:COLUMN$}  {}", "", "Server A", "Server B");
+    let (left, right) = (demo_cells(&report.a), demo_cells(&report.b));
+    for ((label, a), (_, b)) in left.iter().zip(right.iter()) {
+        let (a, b) = (wrap(a, COLUMN), wrap(b, COLUMN));
+        for row in 0..a.len().max(b.len()) {
+            let name = if row == 0 { *label } else { "" };
+            let cell_a = a.get(row).map(String::as_str).unwrap_or("");
+            let cell_b = b.get(row).map(String::as_str).unwrap_or("");
+            let _ = writeln!(out, "{name:LABEL$}  {cell_a:COLUMN$}  {cell_b}");
+        }
+    }
+    out.push('\n');
+    for side in [&report.a, &report.b] {
+        let _ = writeln!(out, "Server {}: {}", side.name, side.description);
+        for log in &side.server_log {
+            let _ = writeln!(out, "  its log: {log}");
+        }
+    }
+    out.push('\n');
     if report.reproduced {
         let _ = writeln!(out, "Reproduced: A negotiates the suite; B, pinned to the same suite, fails with handshake_failure (40).");
-        let _ = writeln!(out, "Why: B has no elliptic-curve group configured, so it cannot do ECDHE at all, and every suite it is");
-        let _ = writeln!(out, "pinned to is ECDHE — OpenSSL reports that as 'no shared cipher'. The fix is on the server: configure a");
-        let _ = writeln!(out, "curve (OpenSSL >= 1.1 does it by default; on 1.0.2 call SSL_CTX_set_ecdh_auto(ctx, 1)).");
+        let _ = writeln!(out, "B's configuration differs in one setting: it has no elliptic-curve group (only ffdhe2048), so it");
+        let _ = writeln!(out, "cannot do ECDHE, and every suite it is pinned to is ECDHE — OpenSSL reports that as 'no shared");
+        let _ = writeln!(out, "cipher'. Fix on the server: configure a curve (OpenSSL >= 1.1 does it by default; on 1.0.2 call");
+        let _ = writeln!(out, "SSL_CTX_set_ecdh_auto(ctx, 1)).");
     } else {
         let _ = writeln!(
             out,
