@@ -11,16 +11,16 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::pki_types::ServerName;
 use serde::Serialize;
-use tlslab_wire::{AlertDescription, CipherSuite, ProtocolVersion};
+use tlslab_wire::AlertDescription;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-use crate::backend::{self, SharedVerifyRecord, VerifyRecord};
+use crate::backend::openssl::alert_in_openssl_reason;
+use crate::backend::{self, Negotiated, SharedVerifyRecord, VerifyRecord};
 use crate::certs::{self, CertSummary};
 use crate::error::{AlertInfo, Failure, FailureKind, UsageError};
 use crate::facts::{Offered, SuiteNames};
 use crate::observe::{self, HandshakeView, Tap};
-use crate::server::{alert_in_openssl_reason, describe_openssl_error, normalise_openssl_version};
 use crate::settings::{BackendKind, Identity, TlsSettings, TrustAnchors};
 
 /// Where to connect: parsed from `https://host:port/path` or `host:port`.
@@ -189,13 +189,6 @@ type BoxedStream = Pin<Box<dyn ClientStream>>;
 trait ClientStream: AsyncRead + AsyncWrite + Send {}
 impl<T: AsyncRead + AsyncWrite + Send> ClientStream for T {}
 
-struct Negotiated {
-    protocol: String,
-    suite: CipherSuite,
-    alpn: Option<String>,
-    chain: Vec<Vec<u8>>,
-}
-
 /// Connects, handshakes, verifies and (optionally) sends one HTTP request.
 pub async fn connect(config: &ConnectConfig) -> ConnectReport {
     let started = Instant::now();
@@ -260,10 +253,10 @@ async fn run(config: &ConnectConfig, report: &mut ConnectReport) -> Result<(), F
     report.cipher_suite = Some(SuiteNames::of(negotiated.suite));
     report.group = view.group();
     report.alpn = negotiated.alpn.clone();
-    let chain = if negotiated.chain.is_empty() {
+    let chain = if negotiated.peer_chain.is_empty() {
         verified.chain.clone()
     } else {
-        negotiated.chain
+        negotiated.peer_chain
     };
     report.certificates = summaries(&chain);
     if report.verification.trusted.is_none() {
@@ -488,24 +481,7 @@ async fn handshake(
                 .connect(server_name, tap)
                 .await
                 .map_err(HandshakeError::Rustls)?;
-            let (_, conn) = stream.get_ref();
-            let negotiated = Negotiated {
-                protocol: conn
-                    .protocol_version()
-                    .map(|v| ProtocolVersion(u16::from(v)).to_string())
-                    .unwrap_or_default(),
-                suite: conn
-                    .negotiated_cipher_suite()
-                    .map(|s| CipherSuite(u16::from(s.suite())))
-                    .unwrap_or(CipherSuite(0)),
-                alpn: conn
-                    .alpn_protocol()
-                    .map(|p| String::from_utf8_lossy(p).into_owned()),
-                chain: conn
-                    .peer_certificates()
-                    .map(|chain| chain.iter().map(|c| c.to_vec()).collect())
-                    .unwrap_or_default(),
-            };
+            let negotiated = backend::rustls::negotiated(stream.get_ref().1);
             Ok((Box::pin(stream), negotiated))
         }
         BackendKind::Openssl => {
@@ -527,21 +503,7 @@ async fn handshake(
                 .connect()
                 .await
                 .map_err(HandshakeError::Openssl)?;
-            let ssl = stream.ssl();
-            let negotiated = Negotiated {
-                protocol: normalise_openssl_version(ssl.version_str()),
-                suite: ssl
-                    .current_cipher()
-                    .map(|c| CipherSuite(u16::from_be_bytes(c.protocol_id())))
-                    .unwrap_or(CipherSuite(0)),
-                alpn: ssl
-                    .selected_alpn_protocol()
-                    .map(|p| String::from_utf8_lossy(p).into_owned()),
-                chain: ssl
-                    .peer_cert_chain()
-                    .map(|chain| chain.iter().filter_map(|c| c.to_der().ok()).collect())
-                    .unwrap_or_default(),
-            };
+            let negotiated = backend::openssl::negotiated(stream.ssl());
             Ok((Box::pin(stream), negotiated))
         }
     }
@@ -563,8 +525,8 @@ fn failure_from(
     config: &ConnectConfig,
 ) -> Failure {
     let message = match &err {
-        HandshakeError::Rustls(e) => crate::server::describe_io_error(e),
-        HandshakeError::Openssl(e) => describe_openssl_error(e),
+        HandshakeError::Rustls(e) => backend::rustls::describe_io_error(e),
+        HandshakeError::Openssl(e) => backend::openssl::describe_error(e),
         HandshakeError::Setup(text) => return Failure::new(FailureKind::Local, text.clone()),
         HandshakeError::Timeout => {
             return Failure::new(

@@ -335,7 +335,7 @@ pub fn demo_text(report: &crate::demo::DemoReport) -> String {
         "Test PKI made in {} (removed afterwards).\n",
         report.pki_dir
     );
-    let _ = writeln!(out, "{:LABEL$}  {:COLUMN$}  {}", "", "Server A", "Server B");
+    let _ = writeln!(out, "{:LABEL$}  {:COLUMN$}  Server B", "", "Server A");
     let (left, right) = (demo_cells(&report.a), demo_cells(&report.b));
     for ((label, a), (_, b)) in left.iter().zip(right.iter()) {
         let (a, b) = (wrap(a, COLUMN), wrap(b, COLUMN));

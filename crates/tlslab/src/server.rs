@@ -14,7 +14,6 @@ use http_body_util::Full;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use serde::Serialize;
-use tlslab_wire::{AlertDescription, CipherSuite, ProtocolVersion};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, Semaphore};
@@ -89,6 +88,26 @@ pub struct ConnectionInfo {
     pub client_certificate: Option<String>,
     /// What the client offered in its ClientHello.
     pub offered: Offered,
+}
+
+impl ConnectionInfo {
+    /// What the backend agreed on; the facts read off the wire are filled in later.
+    fn new(backend: BackendKind, negotiated: backend::Negotiated) -> Self {
+        Self {
+            backend,
+            protocol: negotiated.protocol,
+            cipher_suite: SuiteNames::of(negotiated.suite),
+            group: None,
+            alpn: negotiated.alpn,
+            sni: None,
+            client_certificate: negotiated
+                .peer_chain
+                .first()
+                .and_then(|der| certs::summarize(der).ok())
+                .map(|s| s.subject),
+            offered: Offered::default(),
+        }
+    }
 }
 
 /// One handshake, as logged.
@@ -281,7 +300,7 @@ async fn serve_connection(
 ) {
     let _ = tcp.set_nodelay(true);
     let (tap, log) = Tap::new(tcp);
-    let handshake = tokio::time::timeout(config.handshake_timeout, accept(acceptor, tap, config));
+    let handshake = tokio::time::timeout(config.handshake_timeout, accept(acceptor, tap));
     let outcome = match handshake.await {
         Ok(outcome) => outcome,
         Err(_) => Err(format!(
@@ -343,40 +362,15 @@ async fn serve_connection(
 async fn accept(
     acceptor: &Acceptor,
     tap: Tap<TcpStream>,
-    config: &ServeConfig,
 ) -> Result<(BoxedStream, ConnectionInfo), String> {
     match acceptor {
         Acceptor::Rustls(acceptor) => {
             let stream = acceptor
                 .accept(tap)
                 .await
-                .map_err(|e| describe_io_error(&e))?;
-            let (_, conn) = stream.get_ref();
-            let suite = conn
-                .negotiated_cipher_suite()
-                .map(|s| CipherSuite(u16::from(s.suite())))
-                .unwrap_or(CipherSuite(0));
-            let protocol = conn
-                .protocol_version()
-                .map(|v| ProtocolVersion(u16::from(v)).to_string())
-                .unwrap_or_default();
-            let client_certificate = conn
-                .peer_certificates()
-                .and_then(|chain| chain.first())
-                .and_then(|der| certs::summarize(der).ok())
-                .map(|s| s.subject);
-            let info = ConnectionInfo {
-                backend: BackendKind::Rustls,
-                protocol,
-                cipher_suite: SuiteNames::of(suite),
-                group: None,
-                alpn: conn
-                    .alpn_protocol()
-                    .map(|p| String::from_utf8_lossy(p).into_owned()),
-                sni: None,
-                client_certificate,
-                offered: Offered::default(),
-            };
+                .map_err(|e| backend::rustls::describe_io_error(&e))?;
+            let negotiated = backend::rustls::negotiated(stream.get_ref().1);
+            let info = ConnectionInfo::new(BackendKind::Rustls, negotiated);
             Ok((Box::pin(stream), info))
         }
         Acceptor::Openssl(context) => {
@@ -385,91 +379,12 @@ async fn accept(
             Pin::new(&mut stream)
                 .accept()
                 .await
-                .map_err(|e| describe_openssl_error(&e))?;
-            let ssl = stream.ssl();
-            let suite = ssl
-                .current_cipher()
-                .map(|c| CipherSuite(u16::from_be_bytes(c.protocol_id())))
-                .unwrap_or(CipherSuite(0));
-            let client_certificate = ssl
-                .peer_certificate()
-                .and_then(|c| c.to_der().ok())
-                .and_then(|der| certs::summarize(&der).ok())
-                .map(|s| s.subject);
-            let info = ConnectionInfo {
-                backend: BackendKind::Openssl,
-                protocol: normalise_openssl_version(ssl.version_str()),
-                cipher_suite: SuiteNames::of(suite),
-                group: None,
-                alpn: ssl
-                    .selected_alpn_protocol()
-                    .map(|p| String::from_utf8_lossy(p).into_owned()),
-                sni: None,
-                client_certificate,
-                offered: Offered::default(),
-            };
-            let _ = config;
+                .map_err(|e| backend::openssl::describe_error(&e))?;
+            let negotiated = backend::openssl::negotiated(stream.ssl());
+            let info = ConnectionInfo::new(BackendKind::Openssl, negotiated);
             Ok((Box::pin(stream), info))
         }
     }
-}
-
-/// OpenSSL says `TLSv1` for TLS 1.0; everything else already reads `TLSv1.2`.
-pub fn normalise_openssl_version(text: &str) -> String {
-    match text {
-        "TLSv1" => "TLSv1.0".to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// The reasons in an OpenSSL error, without the numeric prefixes: "no shared cipher".
-pub fn describe_openssl_error(err: &openssl::ssl::Error) -> String {
-    if let Some(stack) = err.ssl_error() {
-        let reasons: Vec<String> = stack
-            .errors()
-            .iter()
-            .map(|e| e.reason().unwrap_or("unknown error").to_string())
-            .collect();
-        if !reasons.is_empty() {
-            return format!("OpenSSL: {}", reasons.join("; "));
-        }
-    }
-    if let Some(io) = err.io_error() {
-        return describe_io_error(io);
-    }
-    match err.code() {
-        openssl::ssl::ErrorCode::SYSCALL | openssl::ssl::ErrorCode::ZERO_RETURN => {
-            "peer closed the connection during the handshake".to_string()
-        }
-        code => format!("OpenSSL error code {}", code.as_raw()),
-    }
-}
-
-/// Describes an I/O error from a TLS stream, looking inside for a rustls error.
-pub fn describe_io_error(err: &std::io::Error) -> String {
-    if let Some(tls) = err
-        .get_ref()
-        .and_then(|e| e.downcast_ref::<rustls::Error>())
-    {
-        return format!("rustls: {tls}");
-    }
-    match err.kind() {
-        std::io::ErrorKind::UnexpectedEof => {
-            "peer closed the connection during the handshake".to_string()
-        }
-        _ => err.to_string(),
-    }
-}
-
-/// The alert named in an OpenSSL reason string ("sslv3 alert handshake failure").
-pub fn alert_in_openssl_reason(reason: &str) -> Option<AlertDescription> {
-    let lower = reason.to_ascii_lowercase();
-    let (_, name) = lower.split_once(" alert ")?;
-    let name = name.split(';').next()?.trim();
-    AlertDescription::from_name(name).or(match name {
-        "bad certificate" => Some(AlertDescription(42)),
-        _ => None,
-    })
 }
 
 async fn serve_http(stream: BoxedStream, info: Arc<ConnectionInfo>, idle: Duration) {
@@ -627,26 +542,4 @@ async fn serve_echo(mut stream: BoxedStream, idle: Duration) {
 /// Reads what a [`TapLog`] saw as a server-side view (for tests and diagnosis).
 pub fn server_view(log: &TapLog) -> observe::HandshakeView {
     log.handshake(false)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alerts_are_read_from_openssl_reasons() {
-        assert_eq!(
-            alert_in_openssl_reason("sslv3 alert handshake failure"),
-            Some(AlertDescription(40))
-        );
-        assert_eq!(
-            alert_in_openssl_reason("tlsv13 alert certificate required"),
-            Some(AlertDescription(116))
-        );
-        assert_eq!(
-            alert_in_openssl_reason("tlsv1 alert protocol version"),
-            Some(AlertDescription(70))
-        );
-        assert_eq!(alert_in_openssl_reason("no shared cipher"), None);
-    }
 }

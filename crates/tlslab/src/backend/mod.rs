@@ -30,6 +30,19 @@ pub fn lock(record: &SharedVerifyRecord) -> std::sync::MutexGuard<'_, VerifyReco
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What a finished handshake agreed on, read from the backend's connection object.
+#[derive(Debug, Clone)]
+pub struct Negotiated {
+    /// `TLSv1.2` style.
+    pub protocol: String,
+    /// The suite.
+    pub suite: tlslab_wire::CipherSuite,
+    /// ALPN protocol agreed.
+    pub alpn: Option<String>,
+    /// The peer's certificate chain, leaf first (DER).
+    pub peer_chain: Vec<Vec<u8>>,
+}
+
 /// ALPN protocols in wire form (length-prefixed), as OpenSSL wants them.
 pub fn alpn_wire(protocols: &[String]) -> Vec<u8> {
     let mut out = Vec::new();

@@ -12,7 +12,7 @@ use openssl::stack::StackRef;
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::X509;
 use tlslab_wire::registry;
-use tlslab_wire::{CipherSuite, ProtocolVersion};
+use tlslab_wire::{AlertDescription, CipherSuite, ProtocolVersion};
 
 use super::{alpn_wire, lock, SharedVerifyRecord};
 use crate::error::UsageError;
@@ -398,4 +398,93 @@ pub fn client_ssl(
             .map_err(|e| refused("the SNI name", e))?;
     }
     Ok(ssl)
+}
+
+/// OpenSSL says `TLSv1` for TLS 1.0; everything else already reads `TLSv1.2`.
+pub fn normalise_version(text: &str) -> String {
+    match text {
+        "TLSv1" => "TLSv1.0".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The reasons in an OpenSSL error, without the numeric prefixes: "no shared cipher".
+pub fn describe_error(err: &openssl::ssl::Error) -> String {
+    if let Some(stack) = err.ssl_error() {
+        let reasons: Vec<String> = stack
+            .errors()
+            .iter()
+            .map(|e| e.reason().unwrap_or("unknown error").to_string())
+            .collect();
+        if !reasons.is_empty() {
+            return format!("OpenSSL: {}", reasons.join("; "));
+        }
+    }
+    if let Some(io) = err.io_error() {
+        return super::rustls::describe_io_error(io);
+    }
+    match err.code() {
+        openssl::ssl::ErrorCode::SYSCALL | openssl::ssl::ErrorCode::ZERO_RETURN => {
+            "peer closed the connection during the handshake".to_string()
+        }
+        code => format!("OpenSSL error code {}", code.as_raw()),
+    }
+}
+
+/// The alert named in an OpenSSL reason string ("sslv3 alert handshake failure").
+pub fn alert_in_openssl_reason(reason: &str) -> Option<AlertDescription> {
+    let lower = reason.to_ascii_lowercase();
+    let (_, name) = lower.split_once(" alert ")?;
+    let name = name.split(';').next()?.trim();
+    AlertDescription::from_name(name).or(match name {
+        "bad certificate" => Some(AlertDescription(42)),
+        _ => None,
+    })
+}
+
+/// What a finished OpenSSL handshake agreed on.
+pub fn negotiated(ssl: &openssl::ssl::SslRef) -> super::Negotiated {
+    let mut peer_chain: Vec<Vec<u8>> = ssl
+        .peer_cert_chain()
+        .map(|chain| chain.iter().filter_map(|c| c.to_der().ok()).collect())
+        .unwrap_or_default();
+    // A server's view of the client chain leaves the client's own certificate out.
+    if let Some(leaf) = ssl.peer_certificate().and_then(|c| c.to_der().ok()) {
+        if peer_chain.first() != Some(&leaf) {
+            peer_chain.insert(0, leaf);
+        }
+    }
+    super::Negotiated {
+        protocol: normalise_version(ssl.version_str()),
+        suite: ssl
+            .current_cipher()
+            .map(|c| CipherSuite(u16::from_be_bytes(c.protocol_id())))
+            .unwrap_or(CipherSuite(0)),
+        alpn: ssl
+            .selected_alpn_protocol()
+            .map(|p| String::from_utf8_lossy(p).into_owned()),
+        peer_chain,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alerts_are_read_from_openssl_reasons() {
+        assert_eq!(
+            alert_in_openssl_reason("sslv3 alert handshake failure"),
+            Some(AlertDescription(40))
+        );
+        assert_eq!(
+            alert_in_openssl_reason("tlsv13 alert certificate required"),
+            Some(AlertDescription(116))
+        );
+        assert_eq!(
+            alert_in_openssl_reason("tlsv1 alert protocol version"),
+            Some(AlertDescription(70))
+        );
+        assert_eq!(alert_in_openssl_reason("no shared cipher"), None);
+    }
 }

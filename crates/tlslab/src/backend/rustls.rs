@@ -397,3 +397,40 @@ pub fn client_config(
     config.enable_sni = true;
     Ok(config)
 }
+
+/// Describes an I/O error from a TLS stream, looking inside for a rustls error.
+pub fn describe_io_error(err: &std::io::Error) -> String {
+    if let Some(tls) = err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        return format!("rustls: {tls}");
+    }
+    match err.kind() {
+        std::io::ErrorKind::UnexpectedEof => {
+            "peer closed the connection during the handshake".to_string()
+        }
+        _ => err.to_string(),
+    }
+}
+
+/// What a finished rustls handshake agreed on.
+pub fn negotiated(conn: &rustls::CommonState) -> super::Negotiated {
+    super::Negotiated {
+        protocol: conn
+            .protocol_version()
+            .map(|v| ProtocolVersion(u16::from(v)).to_string())
+            .unwrap_or_default(),
+        suite: conn
+            .negotiated_cipher_suite()
+            .map(|s| CipherSuite(u16::from(s.suite())))
+            .unwrap_or(CipherSuite(0)),
+        alpn: conn
+            .alpn_protocol()
+            .map(|p| String::from_utf8_lossy(p).into_owned()),
+        peer_chain: conn
+            .peer_certificates()
+            .map(|chain| chain.iter().map(|c| c.to_vec()).collect())
+            .unwrap_or_default(),
+    }
+}
