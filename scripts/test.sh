@@ -29,5 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "scripts/test.sh: peers: $(openssl version | head -1); $(curl --version | head -1 | cut -d' ' -f1-2); $(gnutls-cli --version | head -1); $(python3 --version)" >&2
+# The committed registry tables must be exactly what the generator makes from the sources.
+python3 crates/wire/data/generate.py --check
 cargo fmt --all -- --check
 cargo test --workspace --locked

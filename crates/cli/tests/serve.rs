@@ -65,6 +65,7 @@ fn curl_negotiates_the_pinned_suite_on_both_backends() {
         assert_eq!(info["cipher_suite"]["openssl"], PINNED);
         assert_eq!(info["client_certificate"], "CN=dev");
         assert_eq!(info["sni"], "localhost");
+        assert_eq!(info["alpn"], "h2", "curl speaks HTTP/2 when offered");
         assert!(info["group"].is_string(), "{info}");
         // What curl offered, read from its raw ClientHello.
         assert_eq!(
