@@ -29,6 +29,9 @@ pub enum Command {
     Connect(ConnectArgs),
     /// List the broken-server profiles `serve --profile` can reproduce.
     Profiles(ProfilesArgs),
+    /// Find everything a server accepts: versions, every IANA suite, preference order,
+    /// groups, signature schemes, certificates.
+    Scan(ScanArgs),
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +206,39 @@ pub struct ConnectArgs {
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
     /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// host:port or https://host:port (port 443 when omitted).
+    pub targets: Vec<String>,
+    /// Read more targets from a file, one per line ('-' for stdin; '#' starts a comment).
+    #[arg(long = "targets", value_name = "FILE")]
+    pub targets_file: Option<String>,
+    /// Connections in flight per target.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Targets scanned at once.
+    #[arg(long, default_value_t = 4)]
+    pub parallel: usize,
+    /// At most this many handshakes per second, per target.
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Seconds to wait for a connection and for each answer.
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
+    /// Retries after a probe times out or is cut off.
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// SNI to send instead of the host ('' sends none).
+    #[arg(long)]
+    pub sni: Option<String>,
+    /// Suite names in the table: iana, openssl or gnutls.
+    #[arg(long, default_value = "iana")]
+    pub names: String,
+    /// JSON: one object (one per line, as each target finishes, when there are several).
     #[arg(long)]
     pub json: bool,
 }

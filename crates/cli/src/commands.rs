@@ -20,7 +20,7 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use crate::args::{
     Cli, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs, ProfilesArgs,
-    ServeArgs, SuitesArgs, TlsArgs,
+    ScanArgs, ServeArgs, SuitesArgs, TlsArgs,
 };
 use crate::EXIT_NEGATIVE;
 
@@ -33,6 +33,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Serve(args) => serve(args).await,
         Command::Connect(args) => connect(args).await,
         Command::Profiles(args) => profiles_cmd(args),
+        Command::Scan(args) => scan(args).await,
     }
 }
 
@@ -558,4 +559,128 @@ fn profiles_cmd(args: ProfilesArgs) -> Result<u8> {
     }
     out(&text)?;
     Ok(0)
+}
+
+fn scan_targets(args: &ScanArgs) -> Result<Vec<Target>> {
+    let mut texts: Vec<String> = args.targets.clone();
+    if let Some(file) = &args.targets_file {
+        let content = if file == "-" {
+            io::read_to_string(io::stdin())?
+        } else {
+            std::fs::read_to_string(file).map_err(|e| {
+                UsageError::new(
+                    format!("cannot read targets file {file}: {e}"),
+                    "check the path, or pass '-' to read stdin",
+                )
+            })?
+        };
+        texts.extend(
+            content
+                .lines()
+                .map(|line| line.split('#').next().unwrap_or("").trim().to_string())
+                .filter(|line| !line.is_empty()),
+        );
+    }
+    if texts.is_empty() {
+        return Err(UsageError::new(
+            "no target to scan",
+            "name one (tlslab scan localhost:4443) or pass --targets FILE",
+        )
+        .into());
+    }
+    Ok(texts
+        .iter()
+        .map(|t| Target::parse(t))
+        .collect::<Result<_, _>>()?)
+}
+
+async fn scan(args: ScanArgs) -> Result<u8> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    use futures_util::stream::{self, StreamExt};
+    use tlslab::scan::{self, ScanConfig};
+
+    let names = report::NameStyle::parse(&args.names)?;
+    let targets = scan_targets(&args)?;
+    if args.concurrency == 0 || args.parallel == 0 || args.timeout == 0 {
+        return Err(UsageError::new(
+            "--concurrency, --parallel and --timeout must be at least 1",
+            "raise the value (defaults: 8, 4, 5)",
+        )
+        .into());
+    }
+    if args.rate.is_some_and(|r| !(r > 0.0)) {
+        return Err(UsageError::new(
+            "--rate must be a positive number of handshakes per second",
+            "e.g. --rate 50",
+        )
+        .into());
+    }
+    let several = targets.len() > 1;
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(targets.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if several {
+        progress.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} targets, {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        progress.set_style(indicatif::ProgressStyle::default_spinner());
+    }
+    let counter = Arc::new(AtomicU32::new(0));
+    let ticker = {
+        let progress = progress.clone();
+        let counter = counter.clone();
+        tokio::spawn(async move {
+            loop {
+                progress.set_message(format!("{} handshakes", counter.load(Ordering::Relaxed)));
+                progress.tick();
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let configs: Vec<ScanConfig> = targets
+        .into_iter()
+        .map(|target| ScanConfig {
+            sni: args.sni.clone(),
+            concurrency: args.concurrency,
+            rate: args.rate,
+            connect_timeout: Duration::from_secs(args.timeout),
+            read_timeout: Duration::from_secs(args.timeout),
+            retries: args.retries,
+            ..ScanConfig::new(target)
+        })
+        .collect();
+    let mut results = stream::iter(configs.into_iter().map(|config| {
+        let counter = counter.clone();
+        async move { scan::scan(&config, Some(counter)).await }
+    }))
+    .buffer_unordered(args.parallel);
+    let mut all_found = true;
+    while let Some(report) = results.next().await {
+        all_found &= report.found_tls();
+        progress.inc(1);
+        let text = if args.json && several {
+            let mut line = serde_json::to_string(&report)?;
+            line.push('\n');
+            line
+        } else if args.json {
+            let mut text = serde_json::to_string_pretty(&report)?;
+            text.push('\n');
+            text
+        } else {
+            let mut text = report::scan_text(&report, names);
+            if several {
+                text.push('\n');
+            }
+            text
+        };
+        progress.suspend(|| out(&text))?;
+    }
+    ticker.abort();
+    progress.finish_and_clear();
+    Ok(if all_found { 0 } else { EXIT_NEGATIVE })
 }

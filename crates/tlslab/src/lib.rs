@@ -18,6 +18,7 @@ pub mod observe;
 pub mod pki;
 pub mod profiles;
 pub mod report;
+pub mod scan;
 pub mod server;
 pub mod settings;
 

@@ -368,3 +368,158 @@ pub fn demo_text(report: &crate::demo::DemoReport) -> String {
     }
     out
 }
+
+/// Which library's suite names a table uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameStyle {
+    /// IANA names (the default).
+    Iana,
+    /// OpenSSL names, IANA where OpenSSL has none.
+    Openssl,
+    /// GnuTLS names, IANA where GnuTLS has none.
+    Gnutls,
+}
+
+impl NameStyle {
+    /// Parses `iana`, `openssl`, `gnutls`.
+    pub fn parse(text: &str) -> Result<Self, crate::UsageError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "iana" => Ok(Self::Iana),
+            "openssl" => Ok(Self::Openssl),
+            "gnutls" => Ok(Self::Gnutls),
+            other => Err(crate::UsageError::new(
+                format!("unknown name style '{other}'"),
+                "use --names iana, openssl or gnutls",
+            )),
+        }
+    }
+}
+
+/// Renders a scan as a table grouped by version.
+pub fn scan_text(report: &crate::scan::ScanReport, names: NameStyle) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Scan of {} ({}): {} handshakes in {} ms",
+        report.target,
+        report.address.as_deref().unwrap_or("unresolved"),
+        report.handshakes,
+        report.elapsed_ms
+    );
+    if let Some(why) = &report.not_tls {
+        let _ = writeln!(
+            out,
+            "  the target does not speak TLS: it answered with {why}"
+        );
+    }
+    for protocol in &report.protocols {
+        let version = &protocol.version;
+        if !protocol.supported {
+            let _ = writeln!(
+                out,
+                "\n{version:<9} not supported ({})",
+                protocol.refusal.as_deref().unwrap_or("refused")
+            );
+            continue;
+        }
+        let order = match report.server_preference.get(version) {
+            Some(true) => "server order",
+            Some(false) => "client order",
+            None => "one suite",
+        };
+        let suites: Vec<&crate::scan::AcceptedSuite> = report
+            .cipher_suites
+            .iter()
+            .filter(|s| &s.protocol == version)
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n{version:<9} supported, {} suites, {order}",
+            suites.len()
+        );
+        let width = suites
+            .iter()
+            .map(|s| display_name(s, names).len())
+            .max()
+            .unwrap_or(0);
+        for suite in suites {
+            let info = tlslab_wire::registry::resolve_suite(&suite.code)
+                .ok()
+                .and_then(tlslab_wire::registry::suite);
+            let _ = writeln!(
+                out,
+                "  {}  {:width$}  {:<6} {}",
+                suite.code,
+                display_name(suite, names),
+                info.map(|i| i.kx).unwrap_or("?"),
+                suite.kx_detail.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if !report.groups.is_empty() {
+        out.push_str("\nGroups (server order)\n");
+        let mut versions: Vec<&str> = report.groups.iter().map(|g| g.protocol.as_str()).collect();
+        versions.dedup();
+        for version in versions {
+            let list: Vec<&str> = report
+                .groups
+                .iter()
+                .filter(|g| g.protocol == version)
+                .map(|g| g.name.as_str())
+                .collect();
+            let _ = writeln!(out, "  {version}: {}", list.join(", "));
+        }
+    }
+    if !report.signature_schemes.is_empty() {
+        let list: Vec<&str> = report
+            .signature_schemes
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nSignature schemes (TLSv1.2, server order)\n  {}",
+            list.join(", ")
+        );
+    }
+    if !report.certificates.is_empty() {
+        out.push_str("\nCertificates\n");
+        for served in &report.certificates {
+            let _ = writeln!(out, "  {} (seen with {}):", served.key, served.found_with);
+            for (depth, cert) in served.chain.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "    {depth} {} — issuer {}, {} .. {}{}",
+                    cert.subject,
+                    cert.issuer,
+                    cert.not_before,
+                    cert.not_after,
+                    if cert.san.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", SAN {}", cert.san.join(" "))
+                    }
+                );
+            }
+        }
+    }
+    if !report.errors.is_empty() {
+        out.push_str("\nFailed probes\n");
+        for error in &report.errors {
+            let _ = writeln!(
+                out,
+                "  {}: {} ({} attempts)",
+                error.probe, error.message, error.attempts
+            );
+        }
+    }
+    out
+}
+
+fn display_name(suite: &crate::scan::AcceptedSuite, names: NameStyle) -> &str {
+    match names {
+        NameStyle::Iana => &suite.iana,
+        NameStyle::Openssl => suite.openssl.as_deref().unwrap_or(&suite.iana),
+        NameStyle::Gnutls => suite.gnutls.as_deref().unwrap_or(&suite.iana),
+    }
+}

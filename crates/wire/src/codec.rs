@@ -458,27 +458,169 @@ pub enum KeyExchangeParams {
         /// Size of the prime p in bits.
         prime_bits: u32,
     },
+    /// A temporary RSA key (export suites).
+    Rsa {
+        /// Size of the modulus in bits.
+        modulus_bits: u32,
+    },
+}
+
+fn significant_bits(bytes: &[u8]) -> u32 {
+    let leading = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    let significant = &bytes[leading..];
+    match significant.first() {
+        Some(first) => (significant.len() as u32 - 1) * 8 + (8 - first.leading_zeros()),
+        None => 0,
+    }
 }
 
 impl KeyExchangeParams {
     /// Reads the start of a ServerKeyExchange body, given whether the suite is ECDHE or DHE.
     pub fn read(body: &[u8], ecdhe: bool) -> Result<Self, DecodeError> {
+        let kx = if ecdhe { "ECDHE" } else { "DHE" };
+        ServerKeyExchange::read(body, kx, false, ProtocolVersion::TLSV1_0).map(|ske| ske.params)
+    }
+}
+
+impl std::fmt::Display for KeyExchangeParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NamedCurve(group) => write!(f, "{group}"),
+            Self::ExplicitCurve => f.write_str("explicit curve"),
+            Self::Dh { prime_bits } => write!(f, "DH {prime_bits}-bit"),
+            Self::Rsa { modulus_bits } => write!(f, "RSA {modulus_bits}-bit"),
+        }
+    }
+}
+
+/// A TLS ≤ 1.2 ServerKeyExchange: the parameters and, when signed in TLS 1.2, the scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerKeyExchange {
+    /// Curve, DH group size or RSA key size.
+    pub params: KeyExchangeParams,
+    /// The signature scheme (TLS 1.2 only; earlier versions do not name it).
+    pub signature_scheme: Option<SignatureScheme>,
+}
+
+impl ServerKeyExchange {
+    /// Reads a ServerKeyExchange body. `kx` is the suite's key exchange as in the registry
+    /// (`ECDHE`, `DHE`, `DH`, `ECDHE_PSK`, `RSA_EXPORT`, …); `signed` says whether the suite
+    /// authenticates with a certificate (not anon, not PSK).
+    pub fn read(
+        body: &[u8],
+        kx: &str,
+        signed: bool,
+        version: ProtocolVersion,
+    ) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
-        if ecdhe {
+        if kx.ends_with("PSK") {
+            r.vec16("psk identity hint")?;
+        }
+        let params = if kx.starts_with("ECDH") {
             match r.u8("curve type")? {
-                3 => Ok(Self::NamedCurve(NamedGroup(r.u16("named curve")?))),
-                1 | 2 => Ok(Self::ExplicitCurve),
-                _ => Err(DecodeError::Invalid("curve type")),
+                3 => {
+                    let group = NamedGroup(r.u16("named curve")?);
+                    r.vec8("ec point")?;
+                    KeyExchangeParams::NamedCurve(group)
+                }
+                1 | 2 => {
+                    return Ok(Self {
+                        params: KeyExchangeParams::ExplicitCurve,
+                        signature_scheme: None,
+                    })
+                }
+                _ => return Err(DecodeError::Invalid("curve type")),
+            }
+        } else if kx.starts_with("DH") {
+            let p = r.vec16("dh_p")?;
+            r.vec16("dh_g")?;
+            r.vec16("dh_Ys")?;
+            KeyExchangeParams::Dh {
+                prime_bits: significant_bits(p),
+            }
+        } else if kx.starts_with("RSA") {
+            let modulus = r.vec16("rsa modulus")?;
+            r.vec16("rsa exponent")?;
+            KeyExchangeParams::Rsa {
+                modulus_bits: significant_bits(modulus),
             }
         } else {
-            let p = r.vec16("dh_p")?;
-            let leading = p.iter().position(|b| *b != 0).unwrap_or(p.len());
-            let significant = &p[leading..];
-            let bits = match significant.first() {
-                Some(first) => (significant.len() as u32 - 1) * 8 + (8 - first.leading_zeros()),
-                None => 0,
-            };
-            Ok(Self::Dh { prime_bits: bits })
+            return Err(DecodeError::Invalid(
+                "key exchange without ServerKeyExchange",
+            ));
+        };
+        let signature_scheme = if signed && version >= ProtocolVersion::TLSV1_2 && !r.is_empty() {
+            Some(SignatureScheme(r.u16("signature algorithm")?))
+        } else {
+            None
+        };
+        Ok(Self {
+            params,
+            signature_scheme,
+        })
+    }
+}
+
+/// What a server sent back to a ClientHello, read until it is complete: a full TLS ≤ 1.2
+/// flight (to ServerHelloDone), a TLS 1.3 ServerHello or HelloRetryRequest, or an alert.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerFlight {
+    /// The ServerHello or HelloRetryRequest.
+    pub server_hello: Option<ServerHello>,
+    /// Certificate chain (TLS ≤ 1.2, DER, leaf first).
+    pub certificates: Vec<Vec<u8>>,
+    /// The raw ServerKeyExchange body (reading it needs the suite: see [`ServerKeyExchange`]).
+    pub key_exchange: Option<Vec<u8>>,
+    /// True once ServerHelloDone arrived.
+    pub hello_done: bool,
+    /// An alert, if the server sent one.
+    pub alert: Option<Alert>,
+    /// True once encrypted records began (TLS 1.3 after the ServerHello).
+    pub encrypted: bool,
+}
+
+impl ServerFlight {
+    /// Reads whatever complete records `stream` holds.
+    pub fn read(stream: &[u8]) -> Result<Self, DecodeError> {
+        let (records, _) = split_records(stream)?;
+        let mut flight = Self::default();
+        let mut handshake = Vec::new();
+        for record in records {
+            match record.content_type {
+                content_type::HANDSHAKE if !flight.encrypted => {
+                    handshake.extend_from_slice(record.fragment)
+                }
+                content_type::ALERT if record.fragment.len() == 2 && !flight.encrypted => {
+                    flight.alert = Some(Alert::read(record.fragment)?);
+                }
+                content_type::CHANGE_CIPHER_SPEC | content_type::APPLICATION_DATA => {
+                    flight.encrypted = true
+                }
+                _ => {}
+            }
+        }
+        for (kind, body) in split_handshakes(&handshake) {
+            match kind {
+                handshake_type::SERVER_HELLO => {
+                    flight.server_hello = Some(ServerHello::read(body)?)
+                }
+                handshake_type::CERTIFICATE => flight.certificates = read_certificate_list(body)?,
+                handshake_type::SERVER_KEY_EXCHANGE => flight.key_exchange = Some(body.to_vec()),
+                handshake_type::SERVER_HELLO_DONE => flight.hello_done = true,
+                _ => {}
+            }
+        }
+        Ok(flight)
+    }
+
+    /// True when nothing more is worth waiting for.
+    pub fn is_complete(&self) -> bool {
+        if self.alert.is_some() || self.hello_done || self.encrypted {
+            return true;
+        }
+        match &self.server_hello {
+            Some(hello) => hello.is_retry_request || hello.version() == ProtocolVersion::TLSV1_3,
+            None => false,
         }
     }
 }
@@ -529,12 +671,13 @@ mod tests {
     fn dh_prime_size_counts_significant_bits() {
         let mut body = vec![0x01, 0x01, 0x00];
         body.extend([0xff; 256]);
+        body.extend([0x00, 0x01, 0x02, 0x00, 0x01, 0x05]);
         assert_eq!(
             KeyExchangeParams::read(&body, false),
             Ok(KeyExchangeParams::Dh { prime_bits: 2048 })
         );
         assert_eq!(
-            KeyExchangeParams::read(&[3, 0x00, 0x17], true),
+            KeyExchangeParams::read(&[3, 0x00, 0x17, 1, 4], true),
             Ok(KeyExchangeParams::NamedCurve(NamedGroup(0x0017)))
         );
     }
@@ -549,5 +692,99 @@ mod tests {
             }
         );
         assert!(Alert::read(&[2]).is_err());
+    }
+
+    fn repack(stream: &[u8], fragment_size: usize) -> Vec<u8> {
+        let (records, _) = split_records(stream).unwrap();
+        let payload: Vec<u8> = records.iter().flat_map(|r| r.fragment.to_vec()).collect();
+        let mut out = Vec::new();
+        for piece in payload.chunks(fragment_size) {
+            out.extend_from_slice(&[content_type::HANDSHAKE, 0x03, 0x03]);
+            out.extend_from_slice(&(piece.len() as u16).to_be_bytes());
+            out.extend_from_slice(piece);
+        }
+        out
+    }
+
+    #[test]
+    fn a_tls12_server_flight_reads_back_however_it_is_cut() {
+        let captured = include_bytes!("../testdata/tls12_server_flight.bin");
+        // As captured, all in one record (coalesced), then one message cut across many
+        // small records (fragmented).
+        for stream in [
+            captured.to_vec(),
+            repack(captured, 4096),
+            repack(captured, 7),
+        ] {
+            let flight = ServerFlight::read(&stream).unwrap();
+            assert!(flight.is_complete());
+            assert!(flight.hello_done);
+            let hello = flight.server_hello.as_ref().unwrap();
+            assert_eq!(hello.version(), ProtocolVersion::TLSV1_2);
+            assert_eq!(hello.cipher_suite, CipherSuite(0xC02F));
+            assert!(!hello.is_retry_request);
+            assert_eq!(flight.certificates.len(), 1);
+            let ske = ServerKeyExchange::read(
+                flight.key_exchange.as_ref().unwrap(),
+                "ECDHE",
+                true,
+                ProtocolVersion::TLSV1_2,
+            )
+            .unwrap();
+            assert!(matches!(ske.params, KeyExchangeParams::NamedCurve(_)));
+            assert!(ske.signature_scheme.is_some());
+        }
+    }
+
+    #[test]
+    fn a_hello_retry_request_names_suite_and_group() {
+        let captured = include_bytes!("../testdata/tls13_hello_retry_request.bin");
+        let flight = ServerFlight::read(captured).unwrap();
+        assert!(flight.is_complete());
+        let hello = flight.server_hello.unwrap();
+        assert!(hello.is_retry_request);
+        assert_eq!(hello.version(), ProtocolVersion::TLSV1_3);
+        assert_eq!(hello.key_share_group, Some(NamedGroup(0x0017)));
+        assert_eq!(hello.cipher_suite.0 >> 8, 0x13);
+    }
+
+    #[test]
+    fn an_alert_completes_a_flight() {
+        let captured = include_bytes!("../testdata/alert_handshake_failure.bin");
+        let flight = ServerFlight::read(captured).unwrap();
+        assert!(flight.is_complete());
+        assert_eq!(
+            flight.alert.unwrap().description,
+            AlertDescription::HANDSHAKE_FAILURE
+        );
+        assert!(flight.server_hello.is_none());
+    }
+
+    #[test]
+    fn every_prefix_of_every_fixture_is_safe() {
+        let fixtures: [&[u8]; 4] = [
+            include_bytes!("../testdata/tls12_server_flight.bin"),
+            include_bytes!("../testdata/tls13_hello_retry_request.bin"),
+            include_bytes!("../testdata/alert_handshake_failure.bin"),
+            include_bytes!("../testdata/client_hello_openssl.bin"),
+        ];
+        for fixture in fixtures {
+            for len in 0..=fixture.len() {
+                let _ = ServerFlight::read(&fixture[..len]);
+                // Flip one byte too: parsers must reject, not panic.
+                let mut broken = fixture[..len].to_vec();
+                if let Some(byte) = broken.get_mut(len / 2) {
+                    *byte ^= 0xff;
+                }
+                let _ = ServerFlight::read(&broken);
+                for (_, body) in split_handshakes(&broken) {
+                    let _ = ClientHello::read(body);
+                    let _ = ServerHello::read(body);
+                    let _ = read_certificate_list(body);
+                    let _ =
+                        ServerKeyExchange::read(body, "DHE_PSK", true, ProtocolVersion::TLSV1_2);
+                }
+            }
+        }
     }
 }

@@ -6,9 +6,11 @@
 //! - [`registry`]: the committed tables behind those names (IANA, OpenSSL, GnuTLS and NSS names
 //!   for every assigned suite) and the resolver that turns any naming style back into a code.
 //! - [`codec`]: a reader for TLS records and the handshake messages tlslab observes.
+//! - [`builder`]: ClientHellos that can say anything, for scanning.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod builder;
 pub mod codec;
 pub mod codepoints;
 pub mod registry;
