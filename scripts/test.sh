@@ -11,6 +11,8 @@ declare -A peers=(
     [openssl]=openssl
     [gnutls-cli]=gnutls-bin
     [python3]=python3
+    [gnutls-serv]=gnutls-bin
+    [nginx]=nginx
 )
 missing=()
 for command in "${!peers[@]}"; do

@@ -610,7 +610,7 @@ async fn scan(args: ScanArgs) -> Result<u8> {
         )
         .into());
     }
-    if args.rate.is_some_and(|r| !(r > 0.0)) {
+    if args.rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
         return Err(UsageError::new(
             "--rate must be a positive number of handshakes per second",
             "e.g. --rate 50",

@@ -6,5 +6,6 @@ mod connect;
 mod demo;
 mod errors;
 mod pki;
+mod scan;
 mod serve;
 mod suites;

@@ -528,7 +528,7 @@ async fn enumerate_legacy(prober: &Prober, version: ProtocolVersion) -> VersionR
             );
             break;
         }
-        let Some(pick) = pick_from(&flight, version) else {
+        let Some(pick) = pick_from(flight, version) else {
             break;
         };
         result.supported = true;
@@ -821,7 +821,7 @@ pub async fn scan(config: &ScanConfig, progress: Option<Arc<AtomicU32>>) -> Scan
     if let Some(result) = tls13_result {
         results.push((ProtocolVersion::TLSV1_3, result));
     }
-    results.sort_by(|a, b| b.0.cmp(&a.0));
+    results.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
 
     // Second round, also concurrent: preference, groups, signature schemes.
     let best_legacy = results
