@@ -59,13 +59,32 @@ async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
             pass
 
 
+# Strong references to the running relays. asyncio keeps only weak references to tasks, and the
+# stream protocol drops its own once the client disconnects, so without this a relay still
+# waiting on the server side could be garbage-collected mid-flight.
+RUNNING = set()
+
+
 async def relay(
     client_reader: asyncio.StreamReader,
     client_writer: asyncio.StreamWriter,
     target_port: int,
     counter: Counter,
 ) -> None:
-    counter.bump()
+    task = asyncio.current_task()
+    RUNNING.add(task)
+    try:
+        counter.bump()
+        await copy_both_ways(client_reader, client_writer, target_port)
+    finally:
+        RUNNING.discard(task)
+
+
+async def copy_both_ways(
+    client_reader: asyncio.StreamReader,
+    client_writer: asyncio.StreamWriter,
+    target_port: int,
+) -> None:
     try:
         server_reader, server_writer = await asyncio.open_connection(LOOPBACK, target_port)
     except OSError:

@@ -697,13 +697,31 @@ async fn enumerate_schemes(
     accepted
 }
 
-/// Offers the first two picks in reverse: a server that still takes the first has an order
-/// of its own.
+/// How much work a suite's handshake costs the server: plain RSA key exchange signs
+/// nothing, ECDHE signs once, DHE also makes a large DH key.
+fn server_cost(suite: CipherSuite) -> u8 {
+    match registry::suite(suite).map(|info| info.kx) {
+        Some("RSA") | Some("ANY") => 0,
+        Some(kx) if kx.starts_with("ECDH") => 1,
+        _ => 2,
+    }
+}
+
+/// Offers two accepted suites in the reverse of the order they were picked in: a server
+/// with an order of its own takes the one it picked first again, a server that follows the
+/// client takes the first offered. Any such pair works, so the cheapest pair is used.
 async fn server_prefers(prober: &Prober, version: ProtocolVersion, picks: &[Pick]) -> Option<bool> {
-    let [first, second, ..] = picks else {
+    if picks.len() < 2 {
         return None;
-    };
-    let reversed = [second.suite, first.suite];
+    }
+    let mut by_cost: Vec<(usize, &Pick)> = picks.iter().enumerate().collect();
+    by_cost.sort_by_key(|(index, pick)| (server_cost(pick.suite), *index));
+    let (mut first, mut second) = (by_cost[0], by_cost[1]);
+    if second.0 < first.0 {
+        std::mem::swap(&mut first, &mut second);
+    }
+    let (earlier, later) = (first.1.suite, second.1.suite);
+    let reversed = [later, earlier];
     let hello = if version == ProtocolVersion::TLSV1_3 {
         tls13_hello(&reversed, &tls13_groups(), prober.sni.as_deref())
     } else {
@@ -720,7 +738,7 @@ async fn server_prefers(prober: &Prober, version: ProtocolVersion, picks: &[Pick
         .send(&hello, &format!("{version} preference"))
         .await?
     {
-        Reply::Hello(flight) => flight.server_hello.map(|h| h.cipher_suite == first.suite),
+        Reply::Hello(flight) => flight.server_hello.map(|h| h.cipher_suite == earlier),
         _ => None,
     }
 }
@@ -866,10 +884,18 @@ pub async fn scan(config: &ScanConfig, progress: Option<Arc<AtomicU32>>) -> Scan
     let schemes = async {
         match tls12 {
             Some((_, r)) => {
-                let signed: Vec<&Pick> = r.picks.iter().filter(|p| p.scheme.is_some()).collect();
+                let mut signed: Vec<&Pick> =
+                    r.picks.iter().filter(|p| p.scheme.is_some()).collect();
                 if signed.is_empty() {
                     return Vec::new();
                 }
+                // ECDHE suites cost the server less than DHE ones; offer only those if any.
+                let cheapest = signed
+                    .iter()
+                    .map(|p| server_cost(p.suite))
+                    .min()
+                    .unwrap_or(0);
+                signed.retain(|p| server_cost(p.suite) == cheapest);
                 let suites: Vec<CipherSuite> = signed.iter().map(|p| p.suite).collect();
                 enumerate_schemes(&prober, &suites, signed.first().and_then(|p| p.scheme)).await
             }
