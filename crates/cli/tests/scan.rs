@@ -485,3 +485,90 @@ fn text_output_groups_by_version_in_the_chosen_names() {
     );
     assert!(text.contains("TLSv1.3   not supported"), "{text}");
 }
+
+fn python_peer(script: &str, args: &[String]) -> Peer {
+    let path = format!("{}/tests/peers/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new("python3");
+    command.arg(path).args(args);
+    Peer::spawn(&mut command)
+}
+
+#[test]
+fn a_server_that_drops_big_hellos_is_scanned_in_chunks() {
+    if !require("openssl") || !require("python3") {
+        return;
+    }
+    let pki = Pki::with_key("rsa2048");
+    let ciphers =
+        "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-CHACHA20-POLY1305";
+    let (_server, upstream) = s_server(&pki, &["-tls1_2", "-cipher", ciphers]);
+    let port = free_port();
+    let _proxy = python_peer(
+        "small_hello_proxy.py",
+        &[port.to_string(), upstream.to_string(), "700".into()],
+    );
+    wait_for_port(port);
+    let report = scan(port);
+    let expected = openssl_expected(ciphers, "-tls1_2");
+    assert_eq!(set(&accepted(&report, "TLSv1.2")), expected, "{report}");
+    assert!(
+        report["errors"].to_string().contains("chunks"),
+        "the fallback is reported: {report}"
+    );
+    assert!(report["preference_order"].get("TLSv1.2").is_none());
+}
+
+#[test]
+fn a_server_that_never_answers_is_recorded_not_fatal() {
+    if !require("python3") {
+        return;
+    }
+    let port = free_port();
+    let _hole = python_peer("black_hole.py", &[port.to_string()]);
+    wait_for_port(port);
+    let (code, report, _) = run_json(&[
+        "scan",
+        "--json",
+        &format!("127.0.0.1:{port}"),
+        "--timeout",
+        "1",
+        "--retries",
+        "1",
+    ]);
+    assert_eq!(code, 1, "{report}");
+    let errors = report["errors"].as_array().unwrap();
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|e| e["attempts"] == 2), "{report}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no complete answer"),
+        "{report}"
+    );
+    assert!(report["protocols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["supported"] == false));
+}
+
+#[test]
+fn the_rate_limit_spaces_handshakes() {
+    let pki = Pki::new();
+    let (_server, port, _) = serve(pki.dir.path(), &[]);
+    let (code, report, _) = run_json(&[
+        "scan",
+        "--json",
+        &format!("127.0.0.1:{port}"),
+        "--rate",
+        "100",
+    ]);
+    assert_eq!(code, 0);
+    let handshakes = report["handshakes"].as_u64().unwrap();
+    // A lower bound only: at 100 per second, n handshakes cannot start in under (n-1)*10 ms.
+    assert!(
+        report["elapsed_ms"].as_u64().unwrap() >= (handshakes - 2) * 10,
+        "{report}"
+    );
+}

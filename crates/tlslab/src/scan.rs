@@ -427,6 +427,10 @@ struct VersionResult {
     picks: Vec<Pick>,
     /// How the first refusal looked, when nothing was accepted.
     refusal: Option<String>,
+    /// True when that refusal was silence or a closed connection rather than an alert.
+    cut_off: bool,
+    /// True when the suites had to be offered in chunks (the order is then per chunk).
+    chunked: bool,
 }
 
 /// Describes a refusal for the report.
@@ -479,12 +483,55 @@ fn pick_from(flight: &ServerFlight, version: ProtocolVersion) -> Option<Pick> {
     Some(pick)
 }
 
+/// Suites per hello when a server refuses the hello with every suite in it.
+const CHUNK: usize = 64;
+
 async fn enumerate_legacy(prober: &Prober, version: ProtocolVersion) -> VersionResult {
-    let mut remaining: Vec<CipherSuite> = registry::suites()
+    let candidates: Vec<CipherSuite> = registry::suites()
         .iter()
         .filter(|s| s.valid_for(version) && !s.is_scsv() && !s.is_tls13())
         .map(|s| s.code)
         .collect();
+    let result = enumerate_list(prober, version, candidates.clone()).await;
+    if result.supported || !result.cut_off || candidates.len() <= CHUNK {
+        return result;
+    }
+    // Silence instead of an alert: some servers choke on big hellos. Try smaller ones.
+    let mut chunked = VersionResult {
+        chunked: true,
+        ..VersionResult::default()
+    };
+    for (index, chunk) in candidates.chunks(CHUNK).enumerate() {
+        let part = enumerate_list(prober, version, chunk.to_vec()).await;
+        if index == 0 && !part.supported && part.cut_off {
+            // Small hellos get no answer either: the server is silent, not choking.
+            return result;
+        }
+        chunked.supported |= part.supported;
+        chunked.picks.extend(part.picks);
+        if chunked.refusal.is_none() {
+            chunked.refusal = part.refusal;
+        }
+    }
+    if !chunked.supported {
+        return result;
+    }
+    record(
+        prober,
+        &format!("{version} suites"),
+        format!(
+            "the server dropped a hello with all {} suites; enumerated in chunks of {CHUNK}, so its full order is unknown",
+            candidates.len()
+        ),
+    );
+    chunked
+}
+
+async fn enumerate_list(
+    prober: &Prober,
+    version: ProtocolVersion,
+    mut remaining: Vec<CipherSuite>,
+) -> VersionResult {
     let groups = groups_of(&[GroupKind::Ec, GroupKind::Ecx, GroupKind::Ffdhe]);
     let schemes = all_signature_schemes();
     let mut result = VersionResult::default();
@@ -510,6 +557,7 @@ async fn enumerate_legacy(prober: &Prober, version: ProtocolVersion) -> VersionR
             _ => {
                 if !result.supported {
                     result.refusal = Some(refusal(&reply, version));
+                    result.cut_off = matches!(reply, Some(Reply::Closed) | None);
                 }
                 break;
             }
@@ -925,7 +973,7 @@ pub async fn scan(config: &ScanConfig, progress: Option<Arc<AtomicU32>>) -> Scan
         }
         if let Some(prefers) = prefers {
             report.server_preference.insert(name.clone(), prefers);
-            if prefers {
+            if prefers && !result.chunked {
                 report.preference_order.insert(
                     name.clone(),
                     result.picks.iter().map(|p| p.suite.hex()).collect(),
