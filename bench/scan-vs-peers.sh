@@ -22,7 +22,7 @@
 #   KEEP=1            keep the working directory (outputs of every run) instead of deleting it
 #   PYTHON=python3    interpreter for the stdlib-only helpers in bench/
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 repo=$PWD
 
 RUNS=${RUNS:-5}
@@ -54,6 +54,7 @@ groups=()      # process-group ids we started
 tool_group=""  # the scanner running right now, if any
 port="" relay_port=""
 
+# shellcheck disable=SC2317  # reached through the EXIT trap
 cleanup() {
     local status=$? group leftovers=""
     trap - EXIT INT TERM
@@ -112,10 +113,11 @@ for command in "${!package_for[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
-    "${as_root[@]}" apt-get update -qq &&
+    if ! { "${as_root[@]}" apt-get update -qq &&
         DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
-            "${missing[@]}" >/dev/null ||
+            "${missing[@]}" >/dev/null; }; then
         say "apt-get install failed; tools still missing will be skipped"
+    fi
 fi
 
 if [[ " $TOOLS " == *" sslyze "* ]] && [ ! -x "$venv/bin/sslyze" ]; then
@@ -130,6 +132,8 @@ fi
 # 2. tlslab (build if missing) and the test PKI.
 # ---------------------------------------------------------------------------------------------
 tlslab_ok=1
+# A bare command name is looked up on PATH.
+[[ $TLSLAB == */* ]] || TLSLAB=$(command -v "$TLSLAB" || echo "$TLSLAB")
 if [ ! -x "$TLSLAB" ]; then
     if [ "${NO_BUILD:-0}" != 1 ] && [ "$TLSLAB" = target/release/tlslab ]; then
         say "$TLSLAB missing; running cargo build --release"
@@ -307,6 +311,6 @@ joined=$(printf ', %s' "${versions[@]}")
 echo "tlslab scan vs peers — ${joined:2}"
 "$PYTHON" bench/parse_peers.py report --dir "$work" --suites "$suites_csv" \
     --meta "runs=$RUNS" --meta "server=$server" --meta "mode=$PEER_MODE" ||
-    say "report failed; raw outputs are in $work (set KEEP=1 to keep them)"
+    say "report failed (rerun with KEEP=1 to keep the raw outputs)"
 echo
 exit 0

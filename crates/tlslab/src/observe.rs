@@ -12,7 +12,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use tlslab_wire::codec::{
-    self, content_type, handshake_type, Alert, ClientHello, KeyExchangeParams, ServerHello,
+    self, handshake_type, Alert, ClientHello, Plaintext, ServerHello, ServerKeyExchange,
 };
 use tlslab_wire::registry;
 
@@ -147,31 +147,14 @@ impl Flight {
             bytes: stream.len(),
             ..Flight::default()
         };
-        let records = match codec::split_records(stream) {
-            Ok((records, _)) => records,
-            Err(_) => {
-                // Some TLS may have come first; only call it "not TLS" when it never was.
-                flight.not_tls = stream.first().is_none_or(|b| !(0x14..=0x18).contains(b));
-                Vec::new()
+        match Plaintext::read(stream) {
+            Ok(plaintext) => {
+                flight.messages = plaintext.messages;
+                flight.alert = plaintext.alert;
             }
-        };
-        let mut handshake = Vec::new();
-        for record in records {
-            match record.content_type {
-                content_type::HANDSHAKE => handshake.extend_from_slice(record.fragment),
-                content_type::ALERT if record.fragment.len() == 2 => {
-                    flight.alert = Alert::read(record.fragment).ok();
-                }
-                // After ChangeCipherSpec (TLS 1.2) or the first encrypted record (TLS 1.3)
-                // nothing more is readable.
-                content_type::CHANGE_CIPHER_SPEC | content_type::APPLICATION_DATA => break,
-                _ => {}
-            }
+            // Some TLS may have come first; only call it "not TLS" when it never was.
+            Err(_) => flight.not_tls = stream.first().is_none_or(|b| !(0x14..=0x18).contains(b)),
         }
-        flight.messages = codec::split_handshakes(&handshake)
-            .into_iter()
-            .map(|(kind, body)| (kind, body.to_vec()))
-            .collect();
         flight
     }
 
@@ -246,12 +229,10 @@ impl HandshakeView {
             .server
             .find(handshake_type::SERVER_KEY_EXCHANGE)
             .next()?;
-        match KeyExchangeParams::read(body, info.kx.starts_with("ECDH")).ok()? {
-            KeyExchangeParams::NamedCurve(group) => Some(group.to_string()),
-            KeyExchangeParams::ExplicitCurve => Some("explicit curve".to_string()),
-            KeyExchangeParams::Dh { prime_bits } => Some(format!("DH {prime_bits}-bit")),
-            _ => None,
-        }
+        let exchange =
+            ServerKeyExchange::read(body, info.kx, info.signs_key_exchange(), hello.version())
+                .ok()?;
+        Some(exchange.params.to_string())
     }
 
     /// A TLS ≤ 1.2 certificate chain as sent (DER), if it was in plaintext.

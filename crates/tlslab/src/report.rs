@@ -457,7 +457,7 @@ pub fn scan_text(report: &crate::scan::ScanReport, names: NameStyle) -> String {
         }
     }
     if !report.groups.is_empty() {
-        out.push_str("\nGroups (server order)\n");
+        out.push_str("\nGroups (in the order the server chose them)\n");
         let mut versions: Vec<&str> = report.groups.iter().map(|g| g.protocol.as_str()).collect();
         versions.dedup();
         for version in versions {
@@ -478,7 +478,7 @@ pub fn scan_text(report: &crate::scan::ScanReport, names: NameStyle) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "\nSignature schemes (TLSv1.2, server order)\n  {}",
+            "\nSignature schemes (TLSv1.2, in the order the server chose them)\n  {}",
             list.join(", ")
         );
     }

@@ -463,8 +463,8 @@ fn pick_from(flight: &ServerFlight, version: ProtocolVersion) -> Option<Pick> {
         chain: flight.certificates.clone(),
     };
     if let (Some(body), Some(info)) = (&flight.key_exchange, info) {
-        let signed = !matches!(info.auth, "anon" | "PSK" | "NULL");
-        if let Ok(ske) = ServerKeyExchange::read(body, info.kx, signed, version) {
+        if let Ok(ske) = ServerKeyExchange::read(body, info.kx, info.signs_key_exchange(), version)
+        {
             pick.kx_detail = Some(ske.params.to_string());
             pick.scheme = ske.signature_scheme;
             if let tlslab_wire::codec::KeyExchangeParams::NamedCurve(group) = ske.params {

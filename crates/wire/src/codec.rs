@@ -474,14 +474,6 @@ fn significant_bits(bytes: &[u8]) -> u32 {
     }
 }
 
-impl KeyExchangeParams {
-    /// Reads the start of a ServerKeyExchange body, given whether the suite is ECDHE or DHE.
-    pub fn read(body: &[u8], ecdhe: bool) -> Result<Self, DecodeError> {
-        let kx = if ecdhe { "ECDHE" } else { "DHE" };
-        ServerKeyExchange::read(body, kx, false, ProtocolVersion::TLSV1_0).map(|ske| ske.params)
-    }
-}
-
 impl std::fmt::Display for KeyExchangeParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -561,6 +553,45 @@ impl ServerKeyExchange {
     }
 }
 
+/// The readable part of one direction of a handshake: the handshake messages and alert sent
+/// before encryption began (ChangeCipherSpec in TLS 1.2, the first encrypted record in 1.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plaintext {
+    /// Handshake messages as `(type, body)`, reassembled across records.
+    pub messages: Vec<(u8, Vec<u8>)>,
+    /// A plaintext alert, if one was sent.
+    pub alert: Option<Alert>,
+    /// True once encryption began.
+    pub encrypted: bool,
+}
+
+impl Plaintext {
+    /// Reads whatever complete records `stream` holds.
+    pub fn read(stream: &[u8]) -> Result<Self, DecodeError> {
+        let (records, _) = split_records(stream)?;
+        let mut plaintext = Self::default();
+        let mut handshake = Vec::new();
+        for record in records {
+            match record.content_type {
+                content_type::HANDSHAKE => handshake.extend_from_slice(record.fragment),
+                content_type::ALERT if record.fragment.len() == 2 => {
+                    plaintext.alert = Some(Alert::read(record.fragment)?);
+                }
+                content_type::CHANGE_CIPHER_SPEC | content_type::APPLICATION_DATA => {
+                    plaintext.encrypted = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        plaintext.messages = split_handshakes(&handshake)
+            .into_iter()
+            .map(|(kind, body)| (kind, body.to_vec()))
+            .collect();
+        Ok(plaintext)
+    }
+}
+
 /// What a server sent back to a ClientHello, read until it is complete: a full TLS ≤ 1.2
 /// flight (to ServerHelloDone), a TLS 1.3 ServerHello or HelloRetryRequest, or an alert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -582,30 +613,19 @@ pub struct ServerFlight {
 impl ServerFlight {
     /// Reads whatever complete records `stream` holds.
     pub fn read(stream: &[u8]) -> Result<Self, DecodeError> {
-        let (records, _) = split_records(stream)?;
-        let mut flight = Self::default();
-        let mut handshake = Vec::new();
-        for record in records {
-            match record.content_type {
-                content_type::HANDSHAKE if !flight.encrypted => {
-                    handshake.extend_from_slice(record.fragment)
-                }
-                content_type::ALERT if record.fragment.len() == 2 && !flight.encrypted => {
-                    flight.alert = Some(Alert::read(record.fragment)?);
-                }
-                content_type::CHANGE_CIPHER_SPEC | content_type::APPLICATION_DATA => {
-                    flight.encrypted = true
-                }
-                _ => {}
-            }
-        }
-        for (kind, body) in split_handshakes(&handshake) {
-            match kind {
+        let plaintext = Plaintext::read(stream)?;
+        let mut flight = Self {
+            alert: plaintext.alert,
+            encrypted: plaintext.encrypted,
+            ..Self::default()
+        };
+        for (kind, body) in &plaintext.messages {
+            match *kind {
                 handshake_type::SERVER_HELLO => {
                     flight.server_hello = Some(ServerHello::read(body)?)
                 }
                 handshake_type::CERTIFICATE => flight.certificates = read_certificate_list(body)?,
-                handshake_type::SERVER_KEY_EXCHANGE => flight.key_exchange = Some(body.to_vec()),
+                handshake_type::SERVER_KEY_EXCHANGE => flight.key_exchange = Some(body.clone()),
                 handshake_type::SERVER_HELLO_DONE => flight.hello_done = true,
                 _ => {}
             }
@@ -673,11 +693,18 @@ mod tests {
         body.extend([0xff; 256]);
         body.extend([0x00, 0x01, 0x02, 0x00, 0x01, 0x05]);
         assert_eq!(
-            KeyExchangeParams::read(&body, false),
+            ServerKeyExchange::read(&body, "DHE", false, ProtocolVersion::TLSV1_2)
+                .map(|s| s.params),
             Ok(KeyExchangeParams::Dh { prime_bits: 2048 })
         );
         assert_eq!(
-            KeyExchangeParams::read(&[3, 0x00, 0x17, 1, 4], true),
+            ServerKeyExchange::read(
+                &[3, 0x00, 0x17, 1, 4],
+                "ECDHE",
+                false,
+                ProtocolVersion::TLSV1_2
+            )
+            .map(|s| s.params),
             Ok(KeyExchangeParams::NamedCurve(NamedGroup(0x0017)))
         );
     }

@@ -62,6 +62,12 @@ impl SuiteInfo {
         self.kx == "SCSV"
     }
 
+    /// True when a TLS ≤ 1.2 server signs its key exchange with its certificate (not for
+    /// anonymous, PSK or NULL authentication).
+    pub fn signs_key_exchange(&self) -> bool {
+        !matches!(self.auth, "anon" | "PSK" | "NULL")
+    }
+
     /// True when the key exchange uses an elliptic-curve (or other named) group in TLS ≤ 1.2.
     pub fn uses_ecdhe(&self) -> bool {
         self.kx.starts_with("ECDHE")
