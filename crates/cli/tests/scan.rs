@@ -572,3 +572,37 @@ fn the_rate_limit_spaces_handshakes() {
         "{report}"
     );
 }
+
+#[test]
+fn a_server_with_rsa_and_ecdsa_certificates_shows_both_chains() {
+    if !require("openssl") {
+        return;
+    }
+    let rsa = Pki::with_key("rsa2048");
+    let ec = Pki::new();
+    let (_server, port) = s_server(
+        &rsa,
+        &[
+            "-tls1_2",
+            "-dcert",
+            &ec.arg("srv.crt"),
+            "-dkey",
+            &ec.arg("srv.key"),
+            "-cipher",
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256",
+        ],
+    );
+    let report = scan(port);
+    assert_eq!(
+        set(&accepted(&report, "TLSv1.2")),
+        set(&["0xC02F".into(), "0xC02B".into()])
+    );
+    let mut keys: Vec<&str> = report["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["EC P-256", "RSA 2048"], "{report}");
+}
