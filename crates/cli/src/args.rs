@@ -32,6 +32,9 @@ pub enum Command {
     /// Find everything a server accepts: versions, every IANA suite, preference order,
     /// groups, signature schemes, certificates.
     Scan(ScanArgs),
+    /// Say why a client and a server fail to talk (or work only by accident), with probes
+    /// as evidence and the fix for each side. Takes the same flags as `connect`.
+    Diagnose(ClientArgs),
 }
 
 #[derive(Debug, Args)]
@@ -168,8 +171,9 @@ pub struct ServeArgs {
     pub handshake_timeout: u64,
 }
 
+/// Client flags shared by `connect` and `diagnose`.
 #[derive(Debug, Args)]
-pub struct ConnectArgs {
+pub struct ClientArgs {
     /// https://host:port/path or host:port.
     pub target: String,
     #[command(flatten)]
@@ -201,6 +205,15 @@ pub struct ConnectArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Do not diagnose a failed connection.
+    #[arg(long)]
+    pub no_diagnose: bool,
 }
 
 #[derive(Debug, Args)]

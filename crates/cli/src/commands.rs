@@ -13,13 +13,13 @@ use tlslab::server::{ServeConfig, ServeMode, Server};
 use tlslab::settings::{
     BackendKind, ClientAuth, GroupSpec, Identity, Role, TlsRequest, TlsSettings, TrustAnchors,
 };
-use tlslab::{backend, demo, profiles, report, UsageError};
+use tlslab::{backend, demo, diagnose, profiles, report, UsageError};
 use tlslab_wire::registry::{self, SuiteInfo};
 use tlslab_wire::{CipherSuite, ProtocolVersion};
 use tokio::signal::unix::{signal, SignalKind};
 
 use crate::args::{
-    Cli, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs, ProfilesArgs,
+    ClientArgs, Cli, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs, ProfilesArgs,
     ScanArgs, ServeArgs, SuitesArgs, TlsArgs,
 };
 use crate::EXIT_NEGATIVE;
@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Connect(args) => connect(args).await,
         Command::Profiles(args) => profiles_cmd(args),
         Command::Scan(args) => scan(args).await,
+        Command::Diagnose(args) => diagnose_cmd(args).await,
     }
 }
 
@@ -487,7 +488,7 @@ async fn serve(args: ServeArgs) -> Result<u8> {
     Ok(0)
 }
 
-async fn connect(args: ConnectArgs) -> Result<u8> {
+fn connect_config(args: &ClientArgs) -> Result<ConnectConfig> {
     let target = Target::parse(&args.target)?;
     let mut request = tls_request(&args.tls, args.tls_max.clone());
     if request.alpn.is_none() && !args.no_http {
@@ -500,13 +501,9 @@ async fn connect(args: ConnectArgs) -> Result<u8> {
         _ => None,
     };
     if args.timeout == 0 {
-        return Err(UsageError::new(
-            "--timeout 0 would give up at once",
-            "use --timeout 1 or more (seconds)",
-        )
-        .into());
+        return Err(UsageError::new("--timeout 0 would give up at once", "use --timeout 1 or more (seconds)").into());
     }
-    let config = ConnectConfig {
+    Ok(ConnectConfig {
         target,
         settings,
         trust,
@@ -515,14 +512,41 @@ async fn connect(args: ConnectArgs) -> Result<u8> {
         sni: args.sni.clone(),
         http: !args.no_http,
         timeout: Duration::from_secs(args.timeout),
+    })
+}
+
+async fn connect(args: ConnectArgs) -> Result<u8> {
+    let config = connect_config(&args.client)?;
+    let result = if args.no_diagnose {
+        client::connect(&config).await
+    } else {
+        diagnose::connect_and_diagnose(&config, false).await
     };
-    let result = client::connect(&config).await;
-    if args.json {
+    if args.client.json {
         out_json(&result)?;
     } else {
         out(&report::connect_text(&result))?;
     }
     Ok(if result.ok { 0 } else { EXIT_NEGATIVE })
+}
+
+async fn diagnose_cmd(args: ClientArgs) -> Result<u8> {
+    let config = connect_config(&args)?;
+    let result = diagnose::connect_and_diagnose(&config, true).await;
+    if args.json {
+        out_json(&result)?;
+    } else {
+        let mut text = report::connect_text(&result);
+        if result.ok && result.diagnosis.is_empty() {
+            text.push_str("* Diagnosis: the connection works as configured; nothing to fix.\n");
+        }
+        out(&text)?;
+    }
+    let errors = result
+        .diagnosis
+        .iter()
+        .any(|f| f.severity == diagnose::Severity::Error);
+    Ok(if result.ok && !errors { 0 } else { EXIT_NEGATIVE })
 }
 
 fn profiles_cmd(args: ProfilesArgs) -> Result<u8> {

@@ -183,6 +183,13 @@ pub struct ConnectReport {
     pub insecure: bool,
     /// Wall time.
     pub elapsed_ms: u64,
+    /// Why it failed (or what is fragile when it worked): see [`crate::diagnose`].
+    pub diagnosis: Vec<crate::diagnose::Finding>,
+    /// Connections the diagnosis made.
+    pub diagnosis_probes: u32,
+    /// The plaintext handshake as observed, for the diagnosis.
+    #[serde(skip)]
+    pub handshake: Option<HandshakeView>,
 }
 
 type BoxedStream = Pin<Box<dyn ClientStream>>;
@@ -216,6 +223,9 @@ pub async fn connect(config: &ConnectConfig) -> ConnectReport {
         notes: config.settings.notes.clone(),
         insecure: config.insecure,
         elapsed_ms: 0,
+        diagnosis: Vec::new(),
+        diagnosis_probes: 0,
+        handshake: None,
     };
     if let Err(failure) = run(config, &mut report).await {
         report.error = Some(failure);
@@ -236,6 +246,7 @@ async fn run(config: &ConnectConfig, report: &mut ConnectReport) -> Result<(), F
     };
     let view = log.handshake(true);
     report.offered = view.first_client_hello().map(|h| Offered::from_hello(&h));
+    report.handshake = Some(view.clone());
     let verified = backend::lock(&record).clone();
     report.verification.trusted = verified.trusted;
     report.verification.hostname_matched = verified.hostname_matched;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tlslab_wire::CipherSuite;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::client::{self, ConnectConfig, ConnectReport, Target};
+use crate::client::{ConnectConfig, ConnectReport, Target};
 use crate::error::UsageError;
 use crate::facts::SuiteNames;
 use crate::pki::{self, KeyAlgorithm, PkiOptions, PkiPaths};
@@ -110,7 +110,7 @@ async fn run_side(
         http: true,
         timeout: Duration::from_secs(5),
     };
-    let report = client::connect(&client_config).await;
+    let report = crate::diagnose::connect_and_diagnose(&client_config, false).await;
     let _ = stop_tx.send(());
     let _ = running.await;
     let mut server_log = Vec::new();

@@ -12,6 +12,7 @@ pub mod backend;
 pub mod certs;
 pub mod client;
 pub mod demo;
+pub mod diagnose;
 pub mod error;
 pub mod facts;
 pub mod observe;

@@ -134,6 +134,32 @@ pub fn connect_text(report: &ConnectReport) -> String {
         out.push_str(&text);
         out.push('\n');
     }
+    out.push_str(&diagnosis_text(&report.diagnosis, report.diagnosis_probes, "* "));
+    out
+}
+
+/// Renders findings: "Why" with the evidence, then "Fix" for each side.
+pub fn diagnosis_text(findings: &[crate::diagnose::Finding], probes: u32, prefix: &str) -> String {
+    let mut out = String::new();
+    for finding in findings {
+        let kind = match finding.severity {
+            crate::diagnose::Severity::Error => "Why",
+            crate::diagnose::Severity::Warning => "Warning",
+        };
+        let confidence = serde_json::to_value(finding.confidence)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{prefix}{kind} [{} — {confidence}]: {}", finding.code, finding.summary);
+        for evidence in &finding.evidence {
+            let _ = writeln!(out, "{prefix}    probe: {} → {}", evidence.probe, evidence.result);
+        }
+        let _ = writeln!(out, "{prefix}  Fix on the server: {}", finding.fix.server);
+        let _ = writeln!(out, "{prefix}  Fix on the client: {}", finding.fix.client);
+    }
+    if !findings.is_empty() && probes > 0 {
+        let _ = writeln!(out, "{prefix}(diagnosis made {probes} probe connections)");
+    }
     out
 }
 
@@ -349,22 +375,22 @@ pub fn demo_text(report: &crate::demo::DemoReport) -> String {
     out.push('\n');
     for side in [&report.a, &report.b] {
         let _ = writeln!(out, "Server {}: {}", side.name, side.description);
-        for log in &side.server_log {
-            let _ = writeln!(out, "  its log: {log}");
+        if let Some(first) = side.server_log.first() {
+            let _ = writeln!(out, "  its log: {first}");
+        }
+        if side.server_log.len() > 1 {
+            let _ = writeln!(out, "  (and {} more lines for the diagnosis probes)", side.server_log.len() - 1);
         }
     }
     out.push('\n');
     if report.reproduced {
         let _ = writeln!(out, "Reproduced: A negotiates the suite; B, pinned to the same suite, fails with handshake_failure (40).");
-        let _ = writeln!(out, "B's configuration differs in one setting: it has no elliptic-curve group (only ffdhe2048), so it");
-        let _ = writeln!(out, "cannot do ECDHE, and every suite it is pinned to is ECDHE — OpenSSL reports that as 'no shared");
-        let _ = writeln!(out, "cipher'. Fix on the server: configure a curve (OpenSSL >= 1.1 does it by default; on 1.0.2 call");
-        let _ = writeln!(out, "SSL_CTX_set_ecdh_auto(ctx, 1)).");
     } else {
-        let _ = writeln!(
-            out,
-            "NOT reproduced: the outcome differs from the seed's (see above)."
-        );
+        let _ = writeln!(out, "NOT reproduced: the outcome differs from the seed's (see above).");
+    }
+    if !report.b.client.diagnosis.is_empty() {
+        let _ = writeln!(out, "\nDiagnosis of server B, from probes (as `tlslab diagnose` prints it):");
+        out.push_str(&diagnosis_text(&report.b.client.diagnosis, report.b.client.diagnosis_probes, "  "));
     }
     out
 }

@@ -180,7 +180,7 @@ impl ScanReport {
 
 /// What came back from one hello.
 #[derive(Debug, Clone)]
-enum Reply {
+pub(crate) enum Reply {
     /// A ServerHello (or HelloRetryRequest), with whatever followed it.
     Hello(Box<ServerFlight>),
     /// An alert instead.
@@ -192,7 +192,7 @@ enum Reply {
 }
 
 /// Sends hellos: bounded concurrency, optional rate, timeouts, retries, an error log.
-struct Prober {
+pub(crate) struct Prober {
     address: SocketAddr,
     sni: Option<String>,
     permits: Semaphore,
@@ -210,7 +210,42 @@ struct Prober {
 const REPLY_LIMIT: usize = 256 * 1024;
 
 impl Prober {
-    async fn send(&self, hello: &ClientHelloBuilder, probe: &str) -> Option<Reply> {
+    /// A prober for one address, with a scan's limits.
+    pub(crate) fn new(
+        address: SocketAddr,
+        sni: Option<String>,
+        config: &ScanConfig,
+        progress: Option<Arc<AtomicU32>>,
+    ) -> Self {
+        Self {
+            address,
+            sni,
+            permits: Semaphore::new(config.concurrency.max(1)),
+            pace: config
+                .rate
+                .filter(|r| *r > 0.0)
+                .map(|rate| (Duration::from_secs_f64(1.0 / rate), Mutex::new(Instant::now()))),
+            handshakes: AtomicU32::new(0),
+            progress,
+            connect_timeout: config.connect_timeout,
+            read_timeout: config.read_timeout,
+            retries: config.retries,
+            errors: Mutex::new(Vec::new()),
+            not_tls: Mutex::new(None),
+        }
+    }
+
+    /// The SNI name hellos carry.
+    pub(crate) fn sni(&self) -> Option<&str> {
+        self.sni.as_deref()
+    }
+
+    /// Connections made so far.
+    pub(crate) fn handshakes(&self) -> u32 {
+        self.handshakes.load(Ordering::Relaxed)
+    }
+
+    pub(crate) async fn send(&self, hello: &ClientHelloBuilder, probe: &str) -> Option<Reply> {
         let bytes = hello.records();
         let mut last_error = String::new();
         for attempt in 0..=self.retries {
@@ -346,14 +381,14 @@ impl Prober {
     }
 }
 
-fn all_signature_schemes() -> Vec<SignatureScheme> {
+pub(crate) fn all_signature_schemes() -> Vec<SignatureScheme> {
     registry::signature_schemes()
         .iter()
         .map(|(code, _)| SignatureScheme(*code))
         .collect()
 }
 
-fn groups_of(kinds: &[GroupKind]) -> Vec<NamedGroup> {
+pub(crate) fn groups_of(kinds: &[GroupKind]) -> Vec<NamedGroup> {
     registry::groups()
         .iter()
         .filter(|g| kinds.contains(&g.kind))
@@ -362,7 +397,7 @@ fn groups_of(kinds: &[GroupKind]) -> Vec<NamedGroup> {
 }
 
 /// The hello for TLS ≤ 1.2 probes: everything a generous client would send.
-fn legacy_hello(
+pub(crate) fn legacy_hello(
     version: ProtocolVersion,
     suites: &[CipherSuite],
     groups: &[NamedGroup],
@@ -392,7 +427,7 @@ fn legacy_hello(
 }
 
 /// The hello for TLS 1.3 probes: no key shares, so the answer is a HelloRetryRequest.
-fn tls13_hello(
+pub(crate) fn tls13_hello(
     suites: &[CipherSuite],
     groups: &[NamedGroup],
     sni: Option<&str>,
@@ -412,12 +447,12 @@ fn tls13_hello(
 
 /// One accepted suite as the enumeration saw it.
 #[derive(Debug, Clone)]
-struct Pick {
-    suite: CipherSuite,
-    kx_detail: Option<String>,
-    group: Option<NamedGroup>,
-    scheme: Option<SignatureScheme>,
-    chain: Vec<Vec<u8>>,
+pub(crate) struct Pick {
+    pub(crate) suite: CipherSuite,
+    pub(crate) kx_detail: Option<String>,
+    pub(crate) group: Option<NamedGroup>,
+    pub(crate) scheme: Option<SignatureScheme>,
+    pub(crate) chain: Vec<Vec<u8>>,
 }
 
 /// What one version's enumeration found.
@@ -451,7 +486,7 @@ fn refusal(reply: &Option<Reply>, offered: ProtocolVersion) -> String {
     }
 }
 
-fn pick_from(flight: &ServerFlight, version: ProtocolVersion) -> Option<Pick> {
+pub(crate) fn pick_from(flight: &ServerFlight, version: ProtocolVersion) -> Option<Pick> {
     let hello = flight.server_hello.as_ref()?;
     let suite = hello.cipher_suite;
     let info = registry::suite(suite);
@@ -586,7 +621,7 @@ async fn enumerate_list(
     result
 }
 
-fn tls13_suites() -> Vec<CipherSuite> {
+pub(crate) fn tls13_suites() -> Vec<CipherSuite> {
     registry::suites()
         .iter()
         .filter(|s| s.is_tls13())
@@ -594,7 +629,7 @@ fn tls13_suites() -> Vec<CipherSuite> {
         .collect()
 }
 
-fn tls13_groups() -> Vec<NamedGroup> {
+pub(crate) fn tls13_groups() -> Vec<NamedGroup> {
     groups_of(&[
         GroupKind::Ec,
         GroupKind::Ecx,
@@ -842,24 +877,7 @@ pub async fn scan(config: &ScanConfig, progress: Option<Arc<AtomicU32>>) -> Scan
         None if target.host.parse::<std::net::IpAddr>().is_ok() => None,
         None => Some(target.host.clone()),
     };
-    let prober = Prober {
-        address,
-        sni,
-        permits: Semaphore::new(config.concurrency.max(1)),
-        pace: config.rate.filter(|r| *r > 0.0).map(|rate| {
-            (
-                Duration::from_secs_f64(1.0 / rate),
-                Mutex::new(Instant::now()),
-            )
-        }),
-        handshakes: AtomicU32::new(0),
-        progress,
-        connect_timeout: config.connect_timeout,
-        read_timeout: config.read_timeout,
-        retries: config.retries,
-        errors: Mutex::new(Vec::new()),
-        not_tls: Mutex::new(None),
-    };
+    let prober = Prober::new(address, sni, config, progress);
 
     // Every version at once; each is a chain of dependent probes.
     let legacy_versions: Vec<ProtocolVersion> = config

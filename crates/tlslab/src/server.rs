@@ -127,6 +127,8 @@ pub struct HandshakeEvent {
     pub alert_received: Option<AlertInfo>,
     /// What the TLS library said.
     pub error: Option<String>,
+    /// Why it failed, from this server's side (see [`crate::diagnose::server_side`]).
+    pub diagnosis: Option<crate::diagnose::ServerView>,
 }
 
 impl HandshakeEvent {
@@ -168,6 +170,9 @@ impl HandshakeEvent {
                     }
                     None => line.push_str("; no ClientHello received"),
                 }
+                if let Some(view) = &self.diagnosis {
+                    line.push_str(&format!(" [{}: {}]", view.code, view.detail));
+                }
                 line
             }
         }
@@ -179,6 +184,43 @@ pub struct Server {
     listener: TcpListener,
     acceptor: Arc<Acceptor>,
     config: Arc<ServeConfig>,
+}
+
+/// What this server can negotiate, for explaining failed handshakes.
+#[derive(Debug, Clone)]
+struct Capabilities {
+    suites: Vec<tlslab_wire::CipherSuite>,
+    groups: Vec<tlslab_wire::NamedGroup>,
+}
+
+impl Capabilities {
+    fn of(settings: &TlsSettings) -> Self {
+        let mut suites = match (&settings.openssl_cipher_string, &settings.tls12_suites) {
+            (Some(text), _) => backend::openssl::expand_cipher_string(text).unwrap_or_default(),
+            (None, Some(list)) => list.clone(),
+            (None, None) => match settings.backend {
+                BackendKind::Rustls => backend::rustls::suites(),
+                BackendKind::Openssl => backend::openssl::expand_cipher_string("DEFAULT").unwrap_or_default(),
+            },
+        };
+        match &settings.tls13_suites {
+            Some(list) => suites.extend(list),
+            None => suites.extend([0x1301u16, 0x1302, 0x1303].map(tlslab_wire::CipherSuite)),
+        }
+        let groups = match &settings.groups {
+            Some(crate::settings::GroupSpec::List(list)) => list.clone(),
+            Some(crate::settings::GroupSpec::NoEllipticCurves) => {
+                vec![tlslab_wire::NamedGroup(0x0100)]
+            }
+            None => match settings.backend {
+                BackendKind::Rustls => backend::rustls::groups(),
+                BackendKind::Openssl => [0x001D, 0x0017, 0x001E, 0x0019, 0x0018, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104]
+                    .map(tlslab_wire::NamedGroup)
+                    .to_vec(),
+            },
+        };
+        Self { suites, groups }
+    }
 }
 
 impl Server {
@@ -244,6 +286,7 @@ impl Server {
         shutdown: impl Future<Output = ()>,
     ) {
         let limit = Arc::new(Semaphore::new(self.config.max_connections.max(1)));
+        let capabilities = Arc::new(Capabilities::of(&self.config.settings));
         let mut tasks = JoinSet::new();
         tokio::pin!(shutdown);
         loop {
@@ -271,9 +314,10 @@ impl Server {
             let acceptor = self.acceptor.clone();
             let config = self.config.clone();
             let events = events.clone();
+            let capabilities = capabilities.clone();
             tasks.spawn(async move {
                 let _permit = permit;
-                serve_connection(tcp, peer, &acceptor, &config, &events).await;
+                serve_connection(tcp, peer, &acceptor, &config, &capabilities, &events).await;
             });
         }
         let drain = async { while tasks.join_next().await.is_some() {} };
@@ -296,6 +340,7 @@ async fn serve_connection(
     peer: SocketAddr,
     acceptor: &Acceptor,
     config: &ServeConfig,
+    capabilities: &Capabilities,
     events: &mpsc::UnboundedSender<HandshakeEvent>,
 ) {
     let _ = tcp.set_nodelay(true);
@@ -326,6 +371,7 @@ async fn serve_connection(
                 alert_sent: None,
                 alert_received: None,
                 error: None,
+                diagnosis: None,
             });
             match config.mode {
                 ServeMode::Http => serve_http(stream, info, config.idle_timeout).await,
@@ -333,27 +379,30 @@ async fn serve_connection(
             }
         }
         Err(error) => {
+            let client_not_tls = view.client.not_tls && view.client.bytes > 0;
+            let alert_sent = view.server.alert.map(|a| AlertInfo::new(a.description, a.level == 2));
+            let diagnosis = crate::diagnose::server_side(
+                &config.settings,
+                &capabilities.suites,
+                &capabilities.groups,
+                view.client_hello().as_ref(),
+                &error,
+                alert_sent.as_ref().map(|a| a.code),
+                client_not_tls,
+            );
             let _ = events.send(HandshakeEvent {
                 peer,
                 ok: false,
                 connection: None,
                 offered,
-                alert_sent: view
-                    .server
-                    .alert
-                    .map(|a| AlertInfo::new(a.description, a.level == 2)),
-                alert_received: view
-                    .client
-                    .alert
-                    .map(|a| AlertInfo::new(a.description, a.level == 2)),
-                error: Some(if view.client.not_tls && view.client.bytes > 0 {
-                    format!(
-                        "client does not speak TLS: it sent {}",
-                        observe::describe_non_tls(&view.client.head)
-                    )
+                alert_sent,
+                alert_received: view.client.alert.map(|a| AlertInfo::new(a.description, a.level == 2)),
+                error: Some(if client_not_tls {
+                    format!("client does not speak TLS: it sent {}", observe::describe_non_tls(&view.client.head))
                 } else {
                     error
                 }),
+                diagnosis,
             });
         }
     }
