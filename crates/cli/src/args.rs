@@ -181,6 +181,9 @@ pub struct ClientArgs {
     /// Newest protocol version to offer.
     #[arg(long)]
     pub tls_max: Option<String>,
+    /// Signature schemes to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256.
+    #[arg(long)]
+    pub sigalgs: Option<String>,
     /// CA certificates to trust (default: the system store).
     #[arg(long)]
     pub cacert: Option<PathBuf>,

@@ -19,8 +19,8 @@ use tlslab_wire::{CipherSuite, ProtocolVersion};
 use tokio::signal::unix::{signal, SignalKind};
 
 use crate::args::{
-    ClientArgs, Cli, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs, ProfilesArgs,
-    ScanArgs, ServeArgs, SuitesArgs, TlsArgs,
+    Cli, ClientArgs, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs,
+    ProfilesArgs, ScanArgs, ServeArgs, SuitesArgs, TlsArgs,
 };
 use crate::EXIT_NEGATIVE;
 
@@ -356,6 +356,7 @@ fn tls_request(tls: &TlsArgs, tls_max: Option<String>) -> TlsRequest {
         tls_max,
         groups: tls.groups.clone(),
         alpn: tls.alpn.clone(),
+        sigalgs: None,
     }
 }
 
@@ -491,6 +492,7 @@ async fn serve(args: ServeArgs) -> Result<u8> {
 fn connect_config(args: &ClientArgs) -> Result<ConnectConfig> {
     let target = Target::parse(&args.target)?;
     let mut request = tls_request(&args.tls, args.tls_max.clone());
+    request.sigalgs = args.sigalgs.clone();
     if request.alpn.is_none() && !args.no_http {
         request.alpn = Some("h2,http/1.1".to_string());
     }
@@ -501,7 +503,11 @@ fn connect_config(args: &ClientArgs) -> Result<ConnectConfig> {
         _ => None,
     };
     if args.timeout == 0 {
-        return Err(UsageError::new("--timeout 0 would give up at once", "use --timeout 1 or more (seconds)").into());
+        return Err(UsageError::new(
+            "--timeout 0 would give up at once",
+            "use --timeout 1 or more (seconds)",
+        )
+        .into());
     }
     Ok(ConnectConfig {
         target,
@@ -520,7 +526,7 @@ async fn connect(args: ConnectArgs) -> Result<u8> {
     let result = if args.no_diagnose {
         client::connect(&config).await
     } else {
-        diagnose::connect_and_diagnose(&config, false).await
+        diagnose::connect_and_diagnose(&config).await
     };
     if args.client.json {
         out_json(&result)?;
@@ -532,7 +538,7 @@ async fn connect(args: ConnectArgs) -> Result<u8> {
 
 async fn diagnose_cmd(args: ClientArgs) -> Result<u8> {
     let config = connect_config(&args)?;
-    let result = diagnose::connect_and_diagnose(&config, true).await;
+    let result = diagnose::connect_and_diagnose(&config).await;
     if args.json {
         out_json(&result)?;
     } else {
@@ -546,7 +552,11 @@ async fn diagnose_cmd(args: ClientArgs) -> Result<u8> {
         .diagnosis
         .iter()
         .any(|f| f.severity == diagnose::Severity::Error);
-    Ok(if result.ok && !errors { 0 } else { EXIT_NEGATIVE })
+    Ok(if result.ok && !errors {
+        0
+    } else {
+        EXIT_NEGATIVE
+    })
 }
 
 fn profiles_cmd(args: ProfilesArgs) -> Result<u8> {

@@ -110,7 +110,7 @@ async fn run_side(
         http: true,
         timeout: Duration::from_secs(5),
     };
-    let report = crate::diagnose::connect_and_diagnose(&client_config, false).await;
+    let report = crate::diagnose::connect_and_diagnose(&client_config).await;
     let _ = stop_tx.send(());
     let _ = running.await;
     let mut server_log = Vec::new();

@@ -78,7 +78,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: &'static str, confidence: Confidence, summary: String, server: &str, client: &str) -> Self {
+    fn new(
+        code: &'static str,
+        confidence: Confidence,
+        summary: String,
+        server: &str,
+        client: &str,
+    ) -> Self {
         Self {
             code,
             confidence,
@@ -105,10 +111,11 @@ fn seen(probe: impl Into<String>, result: impl Into<String>) -> Evidence {
     }
 }
 
-/// Connects, and when the connection fails (or `always`), diagnoses it.
-pub async fn connect_and_diagnose(config: &ConnectConfig, always: bool) -> ConnectReport {
+/// Connects and diagnoses the result: a failure is probed, a working pair is only checked
+/// for warnings (no probes).
+pub async fn connect_and_diagnose(config: &ConnectConfig) -> ConnectReport {
     let mut report = client::connect(config).await;
-    if always || !report.ok {
+    {
         let (findings, probes) = diagnose(config, &report).await;
         report.diagnosis = findings;
         report.diagnosis_probes = probes;
@@ -136,11 +143,18 @@ pub async fn diagnose(config: &ConnectConfig, report: &ConnectReport) -> (Vec<Fi
                 "start the server, or check that it listens on this address and port (ss -ltnp)",
                 "check the host and port; a firewall that rejects looks the same",
             )
-            .with(vec![seen(format!("TCP connect to {target}"), error.message.clone())]);
+            .with(vec![seen(
+                format!("TCP connect to {target}"),
+                error.message.clone(),
+            )]);
             return (vec![finding], 0);
         }
         FailureKind::Timeout => {
-            let received = report.handshake.as_ref().map(|v| v.server.bytes).unwrap_or(0);
+            let received = report
+                .handshake
+                .as_ref()
+                .map(|v| v.server.bytes)
+                .unwrap_or(0);
             let finding = Finding::new(
                 "timeout",
                 Confidence::Certain,
@@ -182,9 +196,17 @@ pub async fn diagnose(config: &ConnectConfig, report: &ConnectReport) -> (Vec<Fi
 /// Warnings for a pair that works, but by accident.
 fn warnings(config: &ConnectConfig, report: &ConnectReport) -> Vec<Finding> {
     let mut out = Vec::new();
-    let pinned_legacy = config.settings.tls12_suites.is_some() || config.settings.openssl_cipher_string.is_some();
-    if pinned_legacy && config.settings.tls13_suites.is_none() && report.protocol.as_deref() == Some("TLSv1.3") {
-        let suite = report.cipher_suite.as_ref().map(|s| s.iana.clone()).unwrap_or_default();
+    let pinned_legacy =
+        config.settings.tls12_suites.is_some() || config.settings.openssl_cipher_string.is_some();
+    if pinned_legacy
+        && config.settings.tls13_suites.is_none()
+        && report.protocol.as_deref() == Some("TLSv1.3")
+    {
+        let suite = report
+            .cipher_suite
+            .as_ref()
+            .map(|s| s.iana.clone())
+            .unwrap_or_default();
         let mut finding = Finding::new(
             "tls13-ignores-cipher-list",
             Confidence::Certain,
@@ -194,7 +216,10 @@ fn warnings(config: &ConnectConfig, report: &ConnectReport) -> Vec<Finding> {
         );
         finding.severity = Severity::Warning;
         finding.evidence.push(seen(
-            format!("handshake offering {} with pinned suites", config.settings.versions),
+            format!(
+                "handshake offering {} with pinned suites",
+                config.settings.versions
+            ),
             format!("{} {suite}", report.protocol.as_deref().unwrap_or("?")),
         ));
         out.push(finding);
@@ -214,7 +239,13 @@ fn server_certificate_finding(config: &ConnectConfig, report: &ConnectReport) ->
     let now = time::OffsetDateTime::now_utc();
     let window = seen(
         format!("server certificate {}", leaf.subject),
-        format!("valid {} .. {}; checked at {}", leaf.not_before, leaf.not_after, now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
+        format!(
+            "valid {} .. {}; checked at {}",
+            leaf.not_before,
+            leaf.not_after,
+            now.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        ),
     );
     if parse_time(&leaf.not_after).is_some_and(|end| end < now) {
         return Some(
@@ -233,7 +264,10 @@ fn server_certificate_finding(config: &ConnectConfig, report: &ConnectReport) ->
             Finding::new(
                 "certificate-not-yet-valid",
                 Confidence::Certain,
-                format!("the server's certificate is valid only from {}", leaf.not_before),
+                format!(
+                    "the server's certificate is valid only from {}",
+                    leaf.not_before
+                ),
                 "issue the certificate with a start date in the past, or fix the server's clock",
                 "check the client's clock (date -u); -k skips the check for testing only",
             )
@@ -281,11 +315,15 @@ fn client_certificate_finding(
     alert: Option<AlertDescription>,
     from_server: bool,
 ) -> Option<Finding> {
-    let requested = report
-        .handshake
-        .as_ref()
-        .is_some_and(|view| view.server.messages.iter().any(|(kind, _)| *kind == handshake_type::CERTIFICATE_REQUEST));
-    let alert_text = alert.map(|a| format!("alert {a} ({})", a.0)).unwrap_or_else(|| "no alert".into());
+    let requested = report.handshake.as_ref().is_some_and(|view| {
+        view.server
+            .messages
+            .iter()
+            .any(|(kind, _)| *kind == handshake_type::CERTIFICATE_REQUEST)
+    });
+    let alert_text = alert
+        .map(|a| format!("alert {a} ({})", a.0))
+        .unwrap_or_else(|| "no alert".into());
     match (&config.identity, alert) {
         (None, Some(AlertDescription(116))) | (None, Some(_)) if from_server && (requested || alert == Some(AlertDescription(116))) => Some(
             Finding::new(
@@ -369,7 +407,12 @@ fn short_list<T: ToString>(items: &[T], max: usize) -> String {
 fn suite_names(suites: &[CipherSuite]) -> Vec<String> {
     suites
         .iter()
-        .map(|s| registry::suite(*s).and_then(|i| i.openssl).map(String::from).unwrap_or_else(|| s.to_string()))
+        .map(|s| {
+            registry::suite(*s)
+                .and_then(|i| i.openssl)
+                .map(String::from)
+                .unwrap_or_else(|| s.to_string())
+        })
         .collect()
 }
 
@@ -439,7 +482,10 @@ impl Lab {
                     return Answer::Silent;
                 };
                 if hello.version() != version {
-                    return Answer::VersionRefused(format!("the server answered with {}", hello.version()));
+                    return Answer::VersionRefused(format!(
+                        "the server answered with {}",
+                        hello.version()
+                    ));
                 }
                 match scan::pick_from(&flight, version) {
                     Some(pick) => Answer::Accepted(Box::new(pick)),
@@ -449,7 +495,10 @@ impl Lab {
             Some(Reply::Alert(alert)) if alert.description.0 == 70 => {
                 Answer::VersionRefused(format!("alert {} (70)", alert.description))
             }
-            Some(Reply::Alert(alert)) => Answer::Refused(format!("alert {} ({})", alert.description, alert.description.0)),
+            Some(Reply::Alert(alert)) => Answer::Refused(format!(
+                "alert {} ({})",
+                alert.description, alert.description.0
+            )),
             Some(Reply::Closed) => Answer::Refused("closed the connection".to_string()),
             _ => Answer::Silent,
         }
@@ -460,16 +509,28 @@ impl Lab {
             .cipher_suites
             .iter()
             .copied()
-            .filter(|s| registry::suite(*s).is_some_and(|info| !info.is_scsv() && info.valid_for(version)))
+            .filter(|s| {
+                registry::suite(*s).is_some_and(|info| !info.is_scsv() && info.valid_for(version))
+            })
             .collect()
     }
 
     fn client_groups(&self) -> Vec<NamedGroup> {
-        self.hello.groups.iter().copied().filter(|g| !g.is_grease()).collect()
+        self.hello
+            .groups
+            .iter()
+            .copied()
+            .filter(|g| !g.is_grease())
+            .collect()
     }
 
     fn client_schemes(&self) -> Vec<SignatureScheme> {
-        self.hello.signature_schemes.iter().copied().filter(|s| !s.is_grease()).collect()
+        self.hello
+            .signature_schemes
+            .iter()
+            .copied()
+            .filter(|s| !s.is_grease())
+            .collect()
     }
 
     async fn investigate(
@@ -479,7 +540,11 @@ impl Lab {
         alert: Option<AlertDescription>,
         from_server: bool,
     ) -> Vec<Finding> {
-        let error = report.error.as_ref().map(|e| e.message.to_ascii_lowercase()).unwrap_or_default();
+        let error = report
+            .error
+            .as_ref()
+            .map(|e| e.message.to_ascii_lowercase())
+            .unwrap_or_default();
         let all_groups = scan::groups_of(&[GroupKind::Ec, GroupKind::Ecx, GroupKind::Ffdhe]);
         let all_schemes = scan::all_signature_schemes();
         if from_server && alert == Some(AlertDescription(120)) {
@@ -509,23 +574,36 @@ impl Lab {
         // 1. Which of the client's versions does the server speak at all?
         let mut evidence = Vec::new();
         let mut spoken: Vec<(ProtocolVersion, Answer)> = Vec::new();
-        for version in [ProtocolVersion::TLSV1_3, ProtocolVersion::TLSV1_2, ProtocolVersion::TLSV1_1, ProtocolVersion::TLSV1_0] {
+        for version in [
+            ProtocolVersion::TLSV1_3,
+            ProtocolVersion::TLSV1_2,
+            ProtocolVersion::TLSV1_1,
+            ProtocolVersion::TLSV1_0,
+        ] {
             let answer = if version == ProtocolVersion::TLSV1_3 {
-                self.tls13(&scan::tls13_suites(), &scan::tls13_groups()).await
+                self.tls13(&scan::tls13_suites(), &scan::tls13_groups())
+                    .await
             } else {
                 let suites: Vec<CipherSuite> = registry::suites()
                     .iter()
                     .filter(|s| s.valid_for(version) && !s.is_scsv() && !s.is_tls13())
                     .map(|s| s.code)
                     .collect();
-                self.legacy(version, &suites, &all_groups, &all_schemes, &[]).await
+                self.legacy(version, &suites, &all_groups, &all_schemes, &[])
+                    .await
             };
-            evidence.push(seen(format!("{version} with every suite, group and signature scheme"), answer.describe()));
+            evidence.push(seen(
+                format!("{version} with every suite, group and signature scheme"),
+                answer.describe(),
+            ));
             if !matches!(answer, Answer::VersionRefused(_) | Answer::Silent) {
                 spoken.push((version, answer));
             }
         }
-        let common: Vec<&(ProtocolVersion, Answer)> = spoken.iter().filter(|(v, _)| self.versions.contains(v)).collect();
+        let common: Vec<&(ProtocolVersion, Answer)> = spoken
+            .iter()
+            .filter(|(v, _)| self.versions.contains(v))
+            .collect();
         let Some((version, _)) = common.first().map(|(v, a)| (*v, a)) else {
             let server_versions: Vec<String> = spoken.iter().map(|(v, _)| v.to_string()).collect();
             return vec![Finding::new(
@@ -542,24 +620,68 @@ impl Lab {
             .with(evidence)];
         };
         if version == ProtocolVersion::TLSV1_3 {
-            return self.tls13_cause(evidence).await;
+            let mut findings = self.tls13_cause(evidence).await;
+            if findings.is_empty() {
+                findings.extend(self.alpn_only(version).await);
+            }
+            return findings;
         }
-        let every_suite = common.first().map(|(_, answer)| answer.clone()).unwrap_or(Answer::Silent);
-        self.legacy_cause(version, evidence, every_suite, &all_groups, &all_schemes).await
+        let every_suite = common
+            .first()
+            .map(|(_, answer)| answer.clone())
+            .unwrap_or(Answer::Silent);
+        // What TLS 1.3 showed about the server's groups, when it speaks it.
+        let tls13_group = spoken
+            .iter()
+            .find(|(v, _)| *v == ProtocolVersion::TLSV1_3)
+            .and_then(|(_, answer)| answer.accepted())
+            .and_then(|pick| pick.group);
+        let mut findings = self
+            .legacy_cause(
+                version,
+                evidence,
+                every_suite,
+                tls13_group,
+                &all_groups,
+                &all_schemes,
+            )
+            .await;
+        if findings.is_empty() {
+            findings.extend(self.alpn_only(version).await);
+        }
+        findings
     }
 
     async fn tls13_cause(&self, mut evidence: Vec<Evidence>) -> Vec<Finding> {
         let suites = self.client_suites(ProtocolVersion::TLSV1_3);
         let groups = self.client_groups();
         let with_all_groups = self.tls13(&suites, &scan::tls13_groups()).await;
-        evidence.push(seen(format!("TLSv1.3 with the client's suites ({}) and every group", short_list(&suite_names(&suites), 3)), with_all_groups.describe()));
+        evidence.push(seen(
+            format!(
+                "TLSv1.3 with the client's suites ({}) and every group",
+                short_list(&suite_names(&suites), 3)
+            ),
+            with_all_groups.describe(),
+        ));
         if let Some(pick) = with_all_groups.accepted() {
             let with_client_groups = self.tls13(&suites, &groups).await;
-            evidence.push(seen(format!("TLSv1.3 with the client's suites and groups ({})", short_list(&groups, 4)), with_client_groups.describe()));
+            evidence.push(seen(
+                format!(
+                    "TLSv1.3 with the client's suites and groups ({})",
+                    short_list(&groups, 4)
+                ),
+                with_client_groups.describe(),
+            ));
             if with_client_groups.accepted().is_none() {
                 let server_groups = self.tls13_groups_taken(&suites, pick.group).await;
-                let has_ec = server_groups.iter().any(|g| registry::group(*g).is_some_and(|i| i.kind.is_elliptic()));
-                let code = if has_ec { "no-shared-group" } else { "no-ecdhe-groups" };
+                let has_ec = server_groups
+                    .iter()
+                    .any(|g| registry::group(*g).is_some_and(|i| i.kind.is_elliptic()));
+                let code = if has_ec {
+                    "no-shared-group"
+                } else {
+                    "no-ecdhe-groups"
+                };
                 return vec![Finding::new(
                     code,
                     Confidence::Certain,
@@ -571,7 +693,9 @@ impl Lab {
             }
             return Vec::new();
         }
-        let any = self.tls13(&scan::tls13_suites(), &scan::tls13_groups()).await;
+        let any = self
+            .tls13(&scan::tls13_suites(), &scan::tls13_groups())
+            .await;
         evidence.push(seen("TLSv1.3 with every suite and group", any.describe()));
         if any.accepted().is_some() {
             let taken = self.tls13_suites_taken().await;
@@ -587,11 +711,23 @@ impl Lab {
         Vec::new()
     }
 
-    async fn tls13_groups_taken(&self, suites: &[CipherSuite], first: Option<NamedGroup>) -> Vec<NamedGroup> {
+    async fn tls13_groups_taken(
+        &self,
+        suites: &[CipherSuite],
+        first: Option<NamedGroup>,
+    ) -> Vec<NamedGroup> {
         let mut taken: Vec<NamedGroup> = first.into_iter().collect();
         for _ in 0..6 {
-            let remaining: Vec<NamedGroup> = scan::tls13_groups().into_iter().filter(|g| !taken.contains(g)).collect();
-            match self.tls13(suites, &remaining).await.accepted().and_then(|p| p.group) {
+            let remaining: Vec<NamedGroup> = scan::tls13_groups()
+                .into_iter()
+                .filter(|g| !taken.contains(g))
+                .collect();
+            match self
+                .tls13(suites, &remaining)
+                .await
+                .accepted()
+                .and_then(|p| p.group)
+            {
                 Some(group) => taken.push(group),
                 None => break,
             }
@@ -602,8 +738,15 @@ impl Lab {
     async fn tls13_suites_taken(&self) -> Vec<CipherSuite> {
         let mut taken = Vec::new();
         for _ in 0..5 {
-            let remaining: Vec<CipherSuite> = scan::tls13_suites().into_iter().filter(|s| !taken.contains(s)).collect();
-            match self.tls13(&remaining, &scan::tls13_groups()).await.accepted() {
+            let remaining: Vec<CipherSuite> = scan::tls13_suites()
+                .into_iter()
+                .filter(|s| !taken.contains(s))
+                .collect();
+            match self
+                .tls13(&remaining, &scan::tls13_groups())
+                .await
+                .accepted()
+            {
                 Some(pick) => taken.push(pick.suite),
                 None => break,
             }
@@ -616,6 +759,7 @@ impl Lab {
         version: ProtocolVersion,
         mut evidence: Vec<Evidence>,
         any: Answer,
+        tls13_group: Option<NamedGroup>,
         all_groups: &[NamedGroup],
         all_schemes: &[SignatureScheme],
     ) -> Vec<Finding> {
@@ -623,13 +767,32 @@ impl Lab {
         let groups = self.client_groups();
         let schemes = self.client_schemes();
         let names = short_list(&suite_names(&suites), 3);
-        let widened = self.legacy(version, &suites, all_groups, all_schemes, &[]).await;
-        evidence.push(seen(format!("{version} with the client's suites ({names}), every group and signature scheme"), widened.describe()));
+        let widened = self
+            .legacy(version, &suites, all_groups, all_schemes, &[])
+            .await;
+        evidence.push(seen(
+            format!(
+                "{version} with the client's suites ({names}), every group and signature scheme"
+            ),
+            widened.describe(),
+        ));
         if let Some(pick) = widened.accepted() {
-            let with_groups = self.legacy(version, &suites, &groups, all_schemes, &[]).await;
-            evidence.push(seen(format!("{version} with the client's suites and groups ({})", short_list(&groups, 4)), with_groups.describe()));
+            let with_groups = self
+                .legacy(version, &suites, &groups, all_schemes, &[])
+                .await;
+            evidence.push(seen(
+                format!(
+                    "{version} with the client's suites and groups ({})",
+                    short_list(&groups, 4)
+                ),
+                with_groups.describe(),
+            ));
             if with_groups.accepted().is_none() {
-                let server_group = pick.group.map(|g| g.to_string()).or_else(|| pick.kx_detail.clone()).unwrap_or_default();
+                let server_group = pick
+                    .group
+                    .map(|g| g.to_string())
+                    .or_else(|| pick.kx_detail.clone())
+                    .unwrap_or_default();
                 return vec![Finding::new(
                     "no-shared-group",
                     Confidence::Certain,
@@ -640,9 +803,16 @@ impl Lab {
                 .with(evidence)];
             }
             let exact = self.legacy(version, &suites, &groups, &schemes, &[]).await;
-            evidence.push(seen(format!("{version} with the client's suites, groups and signature schemes"), exact.describe()));
+            evidence.push(seen(
+                format!("{version} with the client's suites, groups and signature schemes"),
+                exact.describe(),
+            ));
             if exact.accepted().is_none() && !schemes.is_empty() {
-                let used = with_groups.accepted().and_then(|p| p.scheme).map(|s| s.to_string()).unwrap_or_else(|| "another scheme".into());
+                let used = with_groups
+                    .accepted()
+                    .and_then(|p| p.scheme)
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "another scheme".into());
                 return vec![Finding::new(
                     "signature-scheme-mismatch",
                     Confidence::Certain,
@@ -661,12 +831,23 @@ impl Lab {
             .map(|s| s.code)
             .collect();
         // `any` is the version probe: every suite, group and scheme at this version.
-        let client_all_ecdhe = !suites.is_empty() && suites.iter().all(|s| registry::suite(*s).is_some_and(|i| i.uses_ecdhe()));
-        let ecdhe: Vec<CipherSuite> = every.iter().copied().filter(|s| registry::suite(*s).is_some_and(|i| i.uses_ecdhe())).collect();
+        let client_all_ecdhe = !suites.is_empty()
+            && suites
+                .iter()
+                .all(|s| registry::suite(*s).is_some_and(|i| i.uses_ecdhe()));
+        let ecdhe: Vec<CipherSuite> = every
+            .iter()
+            .copied()
+            .filter(|s| registry::suite(*s).is_some_and(|i| i.uses_ecdhe()))
+            .collect();
         match any.accepted() {
             None => {
                 if client_all_ecdhe {
-                    return vec![self.no_ecdhe(version, evidence, "it accepts no suite at all at a version it speaks")];
+                    return vec![self.no_ecdhe(
+                        version,
+                        evidence,
+                        "it accepts no suite at all at a version it speaks",
+                    )];
                 }
                 vec![Finding::new(
                     "no-shared-cipher-suite",
@@ -678,11 +859,46 @@ impl Lab {
                 .with(evidence)]
             }
             Some(pick) => {
-                if client_all_ecdhe && !registry::suite(pick.suite).is_some_and(|i| i.uses_ecdhe()) {
-                    let only_ecdhe = self.legacy(version, &ecdhe, all_groups, all_schemes, &[]).await;
-                    evidence.push(seen(format!("{version} with every ECDHE suite and every curve"), only_ecdhe.describe()));
-                    if only_ecdhe.accepted().is_none() {
-                        return vec![self.no_ecdhe(version, evidence, &format!("it takes {} but no ECDHE suite with any curve", pick.suite))];
+                if client_all_ecdhe && !registry::suite(pick.suite).is_some_and(|i| i.uses_ecdhe())
+                {
+                    let only_ecdhe = self
+                        .legacy(version, &ecdhe, all_groups, all_schemes, &[])
+                        .await;
+                    evidence.push(seen(
+                        format!("{version} with every ECDHE suite and every curve"),
+                        only_ecdhe.describe(),
+                    ));
+                    let tls13_elliptic = tls13_group
+                        .and_then(registry::group)
+                        .map(|g| g.kind.is_elliptic());
+                    match (only_ecdhe.accepted(), tls13_elliptic) {
+                        // TLS 1.3 chose a finite-field group from all of them: no curve at all.
+                        (None, Some(false)) => {
+                            let detail = format!(
+                                "it takes {} but no ECDHE suite with any curve, and in TLS 1.3 it picks {} from every group offered",
+                                pick.suite,
+                                tls13_group.map(|g| g.to_string()).unwrap_or_default()
+                            );
+                            return vec![self.no_ecdhe(version, evidence, &detail)];
+                        }
+                        // No TLS 1.3 to tell: no curve, or no ECDHE suite configured.
+                        (None, None) => {
+                            let mut finding = self.no_ecdhe(
+                                version,
+                                evidence,
+                                &format!(
+                                    "it takes {} but no ECDHE suite with any curve",
+                                    pick.suite
+                                ),
+                            );
+                            finding.confidence = Confidence::Likely;
+                            finding
+                                .summary
+                                .push_str(" — or its cipher list has no ECDHE suite");
+                            return vec![finding];
+                        }
+                        // It has curves (TLS 1.3 used one): its list simply lacks these suites.
+                        _ => {}
                     }
                 }
                 if let Some(finding) = self.key_type(version, &suites, pick, &mut evidence).await {
@@ -699,6 +915,58 @@ impl Lab {
                 .with(evidence)]
             }
         }
+    }
+
+    /// Everything else agrees; does the ALPN list alone make the server refuse?
+    async fn alpn_only(&self, version: ProtocolVersion) -> Vec<Finding> {
+        if self.hello.alpn.is_empty() {
+            return Vec::new();
+        }
+        let suites = self.client_suites(version);
+        let groups = self.client_groups();
+        let (without, with) = if version == ProtocolVersion::TLSV1_3 {
+            // A HelloRetryRequest comes before the server looks at ALPN, so these hellos
+            // carry a real X25519 share (the base point, u = 9: a valid public key).
+            let x25519 = NamedGroup(0x001D);
+            let mut share = vec![0u8; 32];
+            share[0] = 9;
+            let base = scan::tls13_hello(&suites, &[x25519], self.prober.sni());
+            let base = ClientHelloBuilderExt::with_share(base, x25519, share);
+            let alpn: Vec<&str> = self.hello.alpn.iter().map(String::as_str).collect();
+            let without = Self::answer(
+                self.prober.send_past_hello(&base, "diagnosis").await,
+                version,
+            );
+            let with = Self::answer(
+                self.prober
+                    .send_past_hello(&base.clone().alpn(&alpn), "diagnosis")
+                    .await,
+                version,
+            );
+            let _ = groups;
+            (without, with)
+        } else {
+            let schemes = self.client_schemes();
+            (
+                self.legacy(version, &suites, &groups, &schemes, &[]).await,
+                self.legacy(version, &suites, &groups, &schemes, &self.hello.alpn)
+                    .await,
+            )
+        };
+        if without.accepted().is_none() || with.accepted().is_some() {
+            return Vec::new();
+        }
+        vec![Finding::new(
+            "alpn-mismatch",
+            Confidence::Certain,
+            format!("the server refuses the connection because it speaks none of the application protocols offered ({})", self.hello.alpn.join(", ")),
+            "add the protocol clients ask for to the server's ALPN list, or carry on without ALPN when nothing matches",
+            "offer a protocol the server speaks, or none (tlslab --alpn NAME or --no-http; curl --http1.1; openssl s_client -alpn NAME)",
+        )
+        .with(vec![
+            seen(format!("{version} with the client's parameters, no ALPN"), without.describe()),
+            seen(format!("{version} with the client's parameters and ALPN {}", self.hello.alpn.join(", ")), with.describe()),
+        ])]
     }
 
     fn no_ecdhe(&self, version: ProtocolVersion, evidence: Vec<Evidence>, detail: &str) -> Finding {
@@ -720,7 +988,11 @@ impl Lab {
         any: &scan::Pick,
         evidence: &mut Vec<Evidence>,
     ) -> Option<Finding> {
-        let auths: Vec<&str> = suites.iter().filter_map(|s| registry::suite(*s)).map(|i| i.auth).collect();
+        let auths: Vec<&str> = suites
+            .iter()
+            .filter_map(|s| registry::suite(*s))
+            .map(|i| i.auth)
+            .collect();
         let wanted = *auths.first()?;
         if !matches!(wanted, "RSA" | "ECDSA") || auths.iter().any(|a| *a != wanted) {
             return None;
@@ -730,11 +1002,15 @@ impl Lab {
             .first()
             .and_then(|der| crate::certs::summarize(der).ok())
             .map(|s| s.key)?;
-        let mismatch = (wanted == "RSA" && server_key.starts_with("EC")) || (wanted == "ECDSA" && server_key.starts_with("RSA"));
+        let mismatch = (wanted == "RSA" && server_key.starts_with("EC"))
+            || (wanted == "ECDSA" && server_key.starts_with("RSA"));
         if !mismatch {
             return None;
         }
-        evidence.push(seen(format!("certificate the server sent at {version}"), server_key.clone()));
+        evidence.push(seen(
+            format!("certificate the server sent at {version}"),
+            server_key.clone(),
+        ));
         Some(Finding::new(
             "certificate-key-type-mismatch",
             Confidence::Certain,
@@ -744,13 +1020,26 @@ impl Lab {
         ))
     }
 
-    async fn legacy_suites_taken(&self, version: ProtocolVersion, every: &[CipherSuite], first: CipherSuite) -> Vec<CipherSuite> {
+    async fn legacy_suites_taken(
+        &self,
+        version: ProtocolVersion,
+        every: &[CipherSuite],
+        first: CipherSuite,
+    ) -> Vec<CipherSuite> {
         let groups = scan::groups_of(&[GroupKind::Ec, GroupKind::Ecx, GroupKind::Ffdhe]);
         let schemes = scan::all_signature_schemes();
         let mut taken = vec![first];
         for _ in 0..7 {
-            let remaining: Vec<CipherSuite> = every.iter().copied().filter(|s| !taken.contains(s)).collect();
-            match self.legacy(version, &remaining, &groups, &schemes, &[]).await.accepted() {
+            let remaining: Vec<CipherSuite> = every
+                .iter()
+                .copied()
+                .filter(|s| !taken.contains(s))
+                .collect();
+            match self
+                .legacy(version, &remaining, &groups, &schemes, &[])
+                .await
+                .accepted()
+            {
                 Some(pick) => taken.push(pick.suite),
                 None => break,
             }
@@ -765,20 +1054,37 @@ impl Lab {
         let groups = self.client_groups();
         let schemes = self.client_schemes();
         let without = self.legacy(version, &suites, &groups, &schemes, &[]).await;
-        let mut evidence = vec![seen(format!("ALPN {}", offered.join(", ")), "server sent alert no_application_protocol (120)")];
-        evidence.push(seen(format!("{version} with the same suites and no ALPN"), without.describe()));
+        let mut evidence = vec![seen(
+            format!("ALPN {}", offered.join(", ")),
+            "server sent alert no_application_protocol (120)",
+        )];
+        evidence.push(seen(
+            format!("{version} with the same suites and no ALPN"),
+            without.describe(),
+        ));
         let mut supported = Vec::new();
         for candidate in ["h2", "http/1.1", "http/1.0", "acme-tls/1", "imap", "smtp"] {
             if offered.iter().any(|o| o == candidate) {
                 continue;
             }
-            let answer = self.legacy(version, &suites, &groups, &schemes, &[candidate.to_string()]).await;
+            let answer = self
+                .legacy(
+                    version,
+                    &suites,
+                    &groups,
+                    &schemes,
+                    &[candidate.to_string()],
+                )
+                .await;
             if answer.accepted().is_some() {
                 supported.push(candidate);
             }
         }
         if !supported.is_empty() {
-            evidence.push(seen("other ALPN names, one at a time", format!("accepted {}", supported.join(", "))));
+            evidence.push(seen(
+                "other ALPN names, one at a time",
+                format!("accepted {}", supported.join(", ")),
+            ));
         }
         vec![Finding::new(
             "alpn-mismatch",
@@ -798,8 +1104,19 @@ impl Lab {
         let version = ProtocolVersion::TLSV1_2;
         let suites = self.client_suites(version);
         let groups = scan::groups_of(&[GroupKind::Ec, GroupKind::Ecx, GroupKind::Ffdhe]);
-        let answer = self.legacy(version, &suites, &groups, &scan::all_signature_schemes(), &[]).await;
-        let detail = answer.accepted().and_then(|p| p.kx_detail.clone()).unwrap_or_else(|| "a small key".into());
+        let answer = self
+            .legacy(
+                version,
+                &suites,
+                &groups,
+                &scan::all_signature_schemes(),
+                &[],
+            )
+            .await;
+        let detail = answer
+            .accepted()
+            .and_then(|p| p.kx_detail.clone())
+            .unwrap_or_else(|| "a small key".into());
         vec![Finding::new(
             "server-key-too-small",
             if answer.accepted().is_some() { Confidence::Certain } else { Confidence::Likely },
@@ -808,6 +1125,19 @@ impl Lab {
             "only for testing old servers: lower the client's level (OpenSSL cipher string '@SECLEVEL=1' or 0; tlslab does this when suites are pinned)",
         )
         .with(vec![seen(format!("{version} with the client's suites"), answer.describe())])]
+    }
+}
+
+/// Replacing the empty key_share of a probe hello with a real one.
+trait ClientHelloBuilderExt {
+    fn with_share(self, group: NamedGroup, key: Vec<u8>) -> Self;
+}
+
+impl ClientHelloBuilderExt for tlslab_wire::builder::ClientHelloBuilder {
+    fn with_share(mut self, group: NamedGroup, key: Vec<u8>) -> Self {
+        self.extensions
+            .retain(|(kind, _)| *kind != tlslab_wire::codec::extension_type::KEY_SHARE);
+        self.key_share(&[(group, key)])
     }
 }
 
@@ -839,36 +1169,59 @@ pub fn server_side(
     }
     let hello = hello?;
     let lowered = error.to_ascii_lowercase();
-    if alert_sent == Some(116) || lowered.contains("peer did not return a certificate") || lowered.contains("nocertificatespresented") {
+    if alert_sent == Some(116)
+        || lowered.contains("peer did not return a certificate")
+        || lowered.contains("nocertificatespresented")
+    {
         return Some(ServerView {
             code: "client-certificate-required",
             detail: "the client sent no certificate".into(),
         });
     }
-    if lowered.contains("certificate verify failed") || lowered.contains("unknown ca") || lowered.contains("invalid peer certificate") {
+    if lowered.contains("certificate verify failed")
+        || lowered.contains("unknown ca")
+        || lowered.contains("invalid peer certificate")
+    {
         return Some(ServerView {
             code: "client-certificate-rejected",
             detail: "the client's certificate did not verify".into(),
         });
     }
-    if alert_sent == Some(120) || lowered.contains("no application protocol") || lowered.contains("noapplicationprotocol") {
+    if alert_sent == Some(120)
+        || lowered.contains("no application protocol")
+        || lowered.contains("noapplicationprotocol")
+        || lowered.contains("support any known protocol")
+    {
         return Some(ServerView {
             code: "alpn-mismatch",
-            detail: format!("client offered ALPN {}, this server speaks {}", hello.alpn.join(", "), settings.alpn.join(", ")),
+            detail: format!(
+                "client offered ALPN {}, this server speaks {}",
+                hello.alpn.join(", "),
+                settings.alpn.join(", ")
+            ),
         });
     }
     let offered_versions = hello.offered_versions();
     let common: Vec<ProtocolVersion> = offered_versions
         .iter()
         .copied()
-        .filter(|v| settings.versions.contains(*v) || (hello.supported_versions.is_empty() && *v >= settings.versions.min && settings.versions.min <= hello.legacy_version))
+        .filter(|v| {
+            settings.versions.contains(*v)
+                || (hello.supported_versions.is_empty()
+                    && *v >= settings.versions.min
+                    && settings.versions.min <= hello.legacy_version)
+        })
         .collect();
     if common.is_empty() {
         return Some(ServerView {
             code: "protocol-version-mismatch",
             detail: format!(
                 "client offered {}, this server speaks {}",
-                offered_versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "),
+                offered_versions
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 settings.versions
             ),
         });
@@ -878,18 +1231,31 @@ pub fn server_side(
         .cipher_suites
         .iter()
         .copied()
-        .filter(|s| server_suites.contains(s) && registry::suite(*s).is_some_and(|i| i.valid_for(version)))
+        .filter(|s| {
+            server_suites.contains(s) && registry::suite(*s).is_some_and(|i| i.valid_for(version))
+        })
         .collect();
     if shared.is_empty() {
-        let ours: Vec<CipherSuite> = server_suites.iter().copied().filter(|s| registry::suite(*s).is_some_and(|i| i.valid_for(version))).collect();
+        let ours: Vec<CipherSuite> = server_suites
+            .iter()
+            .copied()
+            .filter(|s| registry::suite(*s).is_some_and(|i| i.valid_for(version)))
+            .collect();
         return Some(ServerView {
             code: "no-shared-cipher-suite",
-            detail: format!("at {version} this server has {}", short_list(&suite_names(&ours), 6)),
+            detail: format!(
+                "at {version} this server has {}",
+                short_list(&suite_names(&ours), 6)
+            ),
         });
     }
-    let needs_curve = shared.iter().all(|s| registry::suite(*s).is_some_and(|i| i.uses_ecdhe()));
+    let needs_curve = shared
+        .iter()
+        .all(|s| registry::suite(*s).is_some_and(|i| i.uses_ecdhe()));
     if version < ProtocolVersion::TLSV1_3 && needs_curve {
-        if settings.has_no_elliptic_curves() || matches!(settings.groups, Some(GroupSpec::NoEllipticCurves)) {
+        if settings.has_no_elliptic_curves()
+            || matches!(settings.groups, Some(GroupSpec::NoEllipticCurves))
+        {
             return Some(ServerView {
                 code: "no-ecdhe-groups",
                 detail: format!(
@@ -902,14 +1268,24 @@ pub fn server_side(
         if !client_groups.is_empty() && !client_groups.iter().any(|g| server_groups.contains(g)) {
             return Some(ServerView {
                 code: "no-shared-group",
-                detail: format!("client offered {}, this server has {}", short_list(&client_groups, 5), short_list(server_groups, 5)),
+                detail: format!(
+                    "client offered {}, this server has {}",
+                    short_list(&client_groups, 5),
+                    short_list(server_groups, 5)
+                ),
             });
         }
     }
-    if version == ProtocolVersion::TLSV1_3 && !hello.groups.iter().any(|g| server_groups.contains(g)) {
+    if version == ProtocolVersion::TLSV1_3
+        && !hello.groups.iter().any(|g| server_groups.contains(g))
+    {
         return Some(ServerView {
             code: "no-shared-group",
-            detail: format!("client offered {}, this server has {}", short_list(&hello.groups, 5), short_list(server_groups, 5)),
+            detail: format!(
+                "client offered {}, this server has {}",
+                short_list(&hello.groups, 5),
+                short_list(server_groups, 5)
+            ),
         });
     }
     None
@@ -938,7 +1314,10 @@ mod tests {
             ciphers: Some("ECDHE-RSA-AES128-GCM-SHA256".into()),
             ..TlsRequest::default()
         };
-        crate::profiles::find("legacy-no-ecdh").unwrap().apply(&mut request).unwrap();
+        crate::profiles::find("legacy-no-ecdh")
+            .unwrap()
+            .apply(&mut request)
+            .unwrap();
         let settings = settings(request);
         let view = server_side(
             &settings,
@@ -959,14 +1338,36 @@ mod tests {
             ciphers: Some("ECDHE-RSA-AES256-GCM-SHA384".into()),
             ..TlsRequest::default()
         });
-        let view = server_side(&settings, &[CipherSuite(0xC030)], &[NamedGroup(0x001D)], Some(&hello(&[0xC02F], &[0x001D])), "", Some(40), false).unwrap();
+        let view = server_side(
+            &settings,
+            &[CipherSuite(0xC030)],
+            &[NamedGroup(0x001D)],
+            Some(&hello(&[0xC02F], &[0x001D])),
+            "",
+            Some(40),
+            false,
+        )
+        .unwrap();
         assert_eq!(view.code, "no-shared-cipher-suite");
-        assert!(view.detail.contains("ECDHE-RSA-AES256-GCM-SHA384"), "{}", view.detail);
+        assert!(
+            view.detail.contains("ECDHE-RSA-AES256-GCM-SHA384"),
+            "{}",
+            view.detail
+        );
         let tls13_only = self::settings(TlsRequest {
             tls: Some("1.3".into()),
             ..TlsRequest::default()
         });
-        let view = server_side(&tls13_only, &[CipherSuite(0x1301)], &[NamedGroup(0x001D)], Some(&hello(&[0xC02F], &[0x001D])), "", Some(70), false).unwrap();
+        let view = server_side(
+            &tls13_only,
+            &[CipherSuite(0x1301)],
+            &[NamedGroup(0x001D)],
+            Some(&hello(&[0xC02F], &[0x001D])),
+            "",
+            Some(70),
+            false,
+        )
+        .unwrap();
         assert_eq!(view.code, "protocol-version-mismatch");
     }
 }

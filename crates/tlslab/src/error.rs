@@ -44,6 +44,7 @@ impl From<tlslab_wire::registry::UnknownName> for UsageError {
     fn from(err: tlslab_wire::registry::UnknownName) -> Self {
         let fix = match err.what {
             "cipher suite" => "`tlslab suites` lists every name tlslab knows",
+            "signature scheme" => "`tlslab suites --sigalgs` lists every scheme tlslab knows",
             _ => "`tlslab suites --groups` lists every group tlslab knows",
         };
         Self::new(err.to_string(), fix)

@@ -134,7 +134,11 @@ pub fn connect_text(report: &ConnectReport) -> String {
         out.push_str(&text);
         out.push('\n');
     }
-    out.push_str(&diagnosis_text(&report.diagnosis, report.diagnosis_probes, "* "));
+    out.push_str(&diagnosis_text(
+        &report.diagnosis,
+        report.diagnosis_probes,
+        "* ",
+    ));
     out
 }
 
@@ -150,9 +154,17 @@ pub fn diagnosis_text(findings: &[crate::diagnose::Finding], probes: u32, prefix
             .ok()
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_default();
-        let _ = writeln!(out, "{prefix}{kind} [{} — {confidence}]: {}", finding.code, finding.summary);
+        let _ = writeln!(
+            out,
+            "{prefix}{kind} [{} — {confidence}]: {}",
+            finding.code, finding.summary
+        );
         for evidence in &finding.evidence {
-            let _ = writeln!(out, "{prefix}    probe: {} → {}", evidence.probe, evidence.result);
+            let _ = writeln!(
+                out,
+                "{prefix}    probe: {} → {}",
+                evidence.probe, evidence.result
+            );
         }
         let _ = writeln!(out, "{prefix}  Fix on the server: {}", finding.fix.server);
         let _ = writeln!(out, "{prefix}  Fix on the client: {}", finding.fix.client);
@@ -379,18 +391,32 @@ pub fn demo_text(report: &crate::demo::DemoReport) -> String {
             let _ = writeln!(out, "  its log: {first}");
         }
         if side.server_log.len() > 1 {
-            let _ = writeln!(out, "  (and {} more lines for the diagnosis probes)", side.server_log.len() - 1);
+            let _ = writeln!(
+                out,
+                "  (and {} more lines for the diagnosis probes)",
+                side.server_log.len() - 1
+            );
         }
     }
     out.push('\n');
     if report.reproduced {
         let _ = writeln!(out, "Reproduced: A negotiates the suite; B, pinned to the same suite, fails with handshake_failure (40).");
     } else {
-        let _ = writeln!(out, "NOT reproduced: the outcome differs from the seed's (see above).");
+        let _ = writeln!(
+            out,
+            "NOT reproduced: the outcome differs from the seed's (see above)."
+        );
     }
     if !report.b.client.diagnosis.is_empty() {
-        let _ = writeln!(out, "\nDiagnosis of server B, from probes (as `tlslab diagnose` prints it):");
-        out.push_str(&diagnosis_text(&report.b.client.diagnosis, report.b.client.diagnosis_probes, "  "));
+        let _ = writeln!(
+            out,
+            "\nDiagnosis of server B, from probes (as `tlslab diagnose` prints it):"
+        );
+        out.push_str(&diagnosis_text(
+            &report.b.client.diagnosis,
+            report.b.client.diagnosis_probes,
+            "  ",
+        ));
     }
     out
 }

@@ -221,10 +221,12 @@ impl Prober {
             address,
             sni,
             permits: Semaphore::new(config.concurrency.max(1)),
-            pace: config
-                .rate
-                .filter(|r| *r > 0.0)
-                .map(|rate| (Duration::from_secs_f64(1.0 / rate), Mutex::new(Instant::now()))),
+            pace: config.rate.filter(|r| *r > 0.0).map(|rate| {
+                (
+                    Duration::from_secs_f64(1.0 / rate),
+                    Mutex::new(Instant::now()),
+                )
+            }),
             handshakes: AtomicU32::new(0),
             progress,
             connect_timeout: config.connect_timeout,
@@ -246,6 +248,25 @@ impl Prober {
     }
 
     pub(crate) async fn send(&self, hello: &ClientHelloBuilder, probe: &str) -> Option<Reply> {
+        self.send_with(hello, probe, false).await
+    }
+
+    /// Like [`Prober::send`], but a TLS 1.3 ServerHello only counts when encrypted records
+    /// follow it: some servers send their ServerHello and then give up (ALPN, certificates).
+    pub(crate) async fn send_past_hello(
+        &self,
+        hello: &ClientHelloBuilder,
+        probe: &str,
+    ) -> Option<Reply> {
+        self.send_with(hello, probe, true).await
+    }
+
+    async fn send_with(
+        &self,
+        hello: &ClientHelloBuilder,
+        probe: &str,
+        past_hello: bool,
+    ) -> Option<Reply> {
         let bytes = hello.records();
         let mut last_error = String::new();
         for attempt in 0..=self.retries {
@@ -258,7 +279,7 @@ impl Prober {
                 break;
             };
             self.count();
-            match self.once(&bytes).await {
+            match self.once(&bytes, past_hello).await {
                 Ok(Reply::NotTls(head)) => {
                     let mut not_tls = self.not_tls.lock().unwrap_or_else(|p| p.into_inner());
                     not_tls.get_or_insert_with(|| observe::describe_non_tls(&head));
@@ -300,7 +321,7 @@ impl Prober {
         }
     }
 
-    async fn once(&self, hello: &[u8]) -> Result<Reply, String> {
+    async fn once(&self, hello: &[u8], past_hello: bool) -> Result<Reply, String> {
         let connect = TcpStream::connect(self.address);
         let mut stream = match tokio::time::timeout(self.connect_timeout, connect).await {
             Ok(Ok(stream)) => stream,
@@ -330,7 +351,7 @@ impl Prober {
                 Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => 0,
                 Ok(Err(e)) => return Err(format!("reading the answer failed: {e}")),
                 Err(_) => {
-                    return match Self::interpret(&buffer) {
+                    return match Self::interpret(&buffer, past_hello) {
                         Some(reply) => Ok(reply),
                         None => Err(format!(
                             "no complete answer in {:?} ({} bytes)",
@@ -341,14 +362,22 @@ impl Prober {
                 }
             };
             if n == 0 {
-                return Ok(Self::interpret(&buffer).unwrap_or(Reply::Closed));
+                return Ok(Self::interpret(&buffer, past_hello).unwrap_or(Reply::Closed));
             }
             buffer.extend_from_slice(&chunk[..n]);
             if !(0x14..=0x18).contains(&buffer[0]) {
                 return Ok(Reply::NotTls(buffer[..buffer.len().min(64)].to_vec()));
             }
             if let Ok(flight) = ServerFlight::read(&buffer) {
-                if flight.is_complete() {
+                let tls13 = flight.server_hello.as_ref().is_some_and(|h| {
+                    !h.is_retry_request && h.version() == ProtocolVersion::TLSV1_3
+                });
+                let done = if past_hello && tls13 {
+                    flight.application_data || flight.alert.is_some()
+                } else {
+                    flight.is_complete()
+                };
+                if done {
                     return Ok(Self::reply_from(flight));
                 }
             }
@@ -361,7 +390,7 @@ impl Prober {
     }
 
     /// What a partial answer amounts to when the peer stops sending.
-    fn interpret(buffer: &[u8]) -> Option<Reply> {
+    fn interpret(buffer: &[u8], past_hello: bool) -> Option<Reply> {
         if buffer.is_empty() {
             return None;
         }
@@ -369,6 +398,10 @@ impl Prober {
             return Some(Reply::NotTls(buffer[..buffer.len().min(64)].to_vec()));
         }
         let flight = ServerFlight::read(buffer).ok()?;
+        if past_hello && !flight.application_data && flight.alert.is_none() {
+            // A ServerHello and then nothing: the server gave up after it.
+            return Some(Reply::Closed);
+        }
         (flight.server_hello.is_some() || flight.alert.is_some()).then(|| Self::reply_from(flight))
     }
 

@@ -200,7 +200,9 @@ impl Capabilities {
             (None, Some(list)) => list.clone(),
             (None, None) => match settings.backend {
                 BackendKind::Rustls => backend::rustls::suites(),
-                BackendKind::Openssl => backend::openssl::expand_cipher_string("DEFAULT").unwrap_or_default(),
+                BackendKind::Openssl => {
+                    backend::openssl::expand_cipher_string("DEFAULT").unwrap_or_default()
+                }
             },
         };
         match &settings.tls13_suites {
@@ -214,9 +216,11 @@ impl Capabilities {
             }
             None => match settings.backend {
                 BackendKind::Rustls => backend::rustls::groups(),
-                BackendKind::Openssl => [0x001D, 0x0017, 0x001E, 0x0019, 0x0018, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104]
-                    .map(tlslab_wire::NamedGroup)
-                    .to_vec(),
+                BackendKind::Openssl => [
+                    0x001D, 0x0017, 0x001E, 0x0019, 0x0018, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104,
+                ]
+                .map(tlslab_wire::NamedGroup)
+                .to_vec(),
             },
         };
         Self { suites, groups }
@@ -380,7 +384,10 @@ async fn serve_connection(
         }
         Err(error) => {
             let client_not_tls = view.client.not_tls && view.client.bytes > 0;
-            let alert_sent = view.server.alert.map(|a| AlertInfo::new(a.description, a.level == 2));
+            let alert_sent = view
+                .server
+                .alert
+                .map(|a| AlertInfo::new(a.description, a.level == 2));
             let diagnosis = crate::diagnose::server_side(
                 &config.settings,
                 &capabilities.suites,
@@ -396,9 +403,15 @@ async fn serve_connection(
                 connection: None,
                 offered,
                 alert_sent,
-                alert_received: view.client.alert.map(|a| AlertInfo::new(a.description, a.level == 2)),
+                alert_received: view
+                    .client
+                    .alert
+                    .map(|a| AlertInfo::new(a.description, a.level == 2)),
                 error: Some(if client_not_tls {
-                    format!("client does not speak TLS: it sent {}", observe::describe_non_tls(&view.client.head))
+                    format!(
+                        "client does not speak TLS: it sent {}",
+                        observe::describe_non_tls(&view.client.head)
+                    )
                 } else {
                     error
                 }),

@@ -337,6 +337,8 @@ pub struct TlsRequest {
     pub groups: Option<String>,
     /// `--alpn`, comma separated.
     pub alpn: Option<String>,
+    /// `--sigalgs` (clients): signature schemes to offer.
+    pub sigalgs: Option<String>,
 }
 
 /// Checked TLS settings, ready for a backend.
@@ -356,6 +358,8 @@ pub struct TlsSettings {
     pub groups: Option<GroupSpec>,
     /// ALPN protocols, in preference order.
     pub alpn: Vec<String>,
+    /// Signature schemes to offer (`None`: the backend's defaults).
+    pub signature_schemes: Option<Vec<tlslab_wire::SignatureScheme>>,
     /// True when the user pinned something OpenSSL's default security level would refuse to
     /// honour: OpenSSL then runs at security level 0 so that what was asked is what is served.
     pub permissive: bool,
@@ -407,6 +411,16 @@ impl TlsSettings {
             })
             .unwrap_or_default();
 
+        let signature_schemes = request
+            .sigalgs
+            .as_deref()
+            .map(|text| {
+                text.split([':', ',', ' '])
+                    .filter(|t| !t.is_empty())
+                    .map(registry::resolve_signature_scheme)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
         let mut notes = Vec::new();
         let suites = ciphers.as_ref().map(CipherSpec::suites);
         let versions = plan_versions(requested, suites, role, &mut notes)?;
@@ -443,6 +457,7 @@ impl TlsSettings {
             tls13_suites,
             groups,
             alpn,
+            signature_schemes,
             permissive: ciphers.is_some() || versions.min < ProtocolVersion::TLSV1_2,
             notes,
         };

@@ -563,6 +563,9 @@ pub struct Plaintext {
     pub alert: Option<Alert>,
     /// True once encryption began.
     pub encrypted: bool,
+    /// True once an encrypted (application_data) record arrived: in TLS 1.3, proof that
+    /// the server went on past its ServerHello.
+    pub application_data: bool,
 }
 
 impl Plaintext {
@@ -573,12 +576,16 @@ impl Plaintext {
         let mut handshake = Vec::new();
         for record in records {
             match record.content_type {
-                content_type::HANDSHAKE => handshake.extend_from_slice(record.fragment),
+                content_type::HANDSHAKE if !plaintext.encrypted => {
+                    handshake.extend_from_slice(record.fragment)
+                }
                 content_type::ALERT if record.fragment.len() == 2 => {
                     plaintext.alert = Some(Alert::read(record.fragment)?);
                 }
-                content_type::CHANGE_CIPHER_SPEC | content_type::APPLICATION_DATA => {
+                content_type::CHANGE_CIPHER_SPEC => plaintext.encrypted = true,
+                content_type::APPLICATION_DATA => {
                     plaintext.encrypted = true;
+                    plaintext.application_data = true;
                     break;
                 }
                 _ => {}
@@ -608,6 +615,8 @@ pub struct ServerFlight {
     pub alert: Option<Alert>,
     /// True once encrypted records began (TLS 1.3 after the ServerHello).
     pub encrypted: bool,
+    /// True once an application_data record arrived (the server went on after its hello).
+    pub application_data: bool,
 }
 
 impl ServerFlight {
@@ -617,6 +626,7 @@ impl ServerFlight {
         let mut flight = Self {
             alert: plaintext.alert,
             encrypted: plaintext.encrypted,
+            application_data: plaintext.application_data,
             ..Self::default()
         };
         for (kind, body) in &plaintext.messages {

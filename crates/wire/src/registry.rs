@@ -395,6 +395,26 @@ pub fn resolve_group(text: &str) -> Result<NamedGroup, UnknownName> {
     })
 }
 
+/// Resolves a signature scheme by IANA name (`rsa_pss_rsae_sha256`) or hex (`0x0804`).
+pub fn resolve_signature_scheme(text: &str) -> Result<crate::SignatureScheme, UnknownName> {
+    if let Some(code) = parse_hex_code(text) {
+        return Ok(crate::SignatureScheme(code));
+    }
+    let wanted = text.trim().to_ascii_lowercase();
+    SIGNATURE_SCHEMES
+        .iter()
+        .find(|(_, name)| name.eq_ignore_ascii_case(&wanted))
+        .map(|(code, _)| crate::SignatureScheme(*code))
+        .ok_or_else(|| UnknownName {
+            what: "signature scheme",
+            given: text.trim().to_string(),
+            closest: closest(
+                &wanted.to_ascii_uppercase(),
+                SIGNATURE_SCHEMES.iter().map(|(_, n)| *n),
+            ),
+        })
+}
+
 /// Up to three names closest to `wanted` (upper-cased), best first, without repeats.
 fn closest(wanted: &str, names: impl Iterator<Item = &'static str>) -> Vec<String> {
     let mut scored: Vec<(f64, &'static str)> = names

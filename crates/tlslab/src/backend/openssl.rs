@@ -150,6 +150,13 @@ fn apply_settings(
             .set_ciphersuites(&names)
             .map_err(|e| refused(&format!("TLS 1.3 suites '{names}'"), e))?;
     }
+    if let Some(schemes) = &settings.signature_schemes {
+        let names: Vec<String> = schemes.iter().map(|s| s.to_string()).collect();
+        let list = names.join(":");
+        builder
+            .set_sigalgs_list(&list)
+            .map_err(|e| refused(&format!("signature schemes '{list}'"), e))?;
+    }
     match &settings.groups {
         Some(GroupSpec::NoEllipticCurves) => builder
             .set_groups_list(NO_EC_GROUPS)

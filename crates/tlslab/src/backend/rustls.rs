@@ -204,6 +204,8 @@ struct RecordingVerifier {
     provider: Arc<CryptoProvider>,
     record: SharedVerifyRecord,
     insecure: bool,
+    /// Schemes to offer, when the user pinned them.
+    schemes: Option<Vec<tlslab_wire::SignatureScheme>>,
 }
 
 impl ServerCertVerifier for RecordingVerifier {
@@ -289,9 +291,17 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
+        let all = self
+            .provider
             .signature_verification_algorithms
-            .supported_schemes()
+            .supported_schemes();
+        match &self.schemes {
+            Some(wanted) => all
+                .into_iter()
+                .filter(|s| wanted.iter().any(|w| w.0 == u16::from(*s)))
+                .collect(),
+            None => all,
+        }
     }
 }
 
@@ -371,6 +381,7 @@ pub fn client_config(
         provider: provider.clone(),
         record: parts.record,
         insecure: parts.insecure,
+        schemes: settings.signature_schemes.clone(),
     });
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions(settings))
