@@ -18,4 +18,12 @@ fn the_demo_reproduces_the_seed() {
     assert_eq!(b["client"]["error"]["alert"]["code"], 40);
     let log = b["server_log"].to_string();
     assert!(log.contains("no shared cipher"), "B's own log line: {log}");
+    assert!(
+        log.contains("[no-ecdhe-groups:"),
+        "B's log names the cause: {log}"
+    );
+    // The diagnosis of B, proved by probes.
+    assert_eq!(b["client"]["diagnosis"][0]["code"], "no-ecdhe-groups");
+    assert_eq!(b["client"]["diagnosis"][0]["confidence"], "certain");
+    assert_eq!(report["a"]["client"]["diagnosis"], serde_json::json!([]));
 }

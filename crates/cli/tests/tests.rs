@@ -4,6 +4,7 @@ mod util;
 
 mod connect;
 mod demo;
+mod diagnose;
 mod errors;
 mod pki;
 mod scan;

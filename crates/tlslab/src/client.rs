@@ -523,7 +523,7 @@ async fn handshake(
 /// Alerts that mean "we share nothing" rather than "you broke the protocol".
 fn alert_kind(alert: AlertDescription) -> FailureKind {
     match alert.0 {
-        40 | 47 | 70 | 71 | 86 | 109 | 120 => FailureKind::PeerIncompatible,
+        40 | 47 | 70 | 71 | 86 | 109 | 112 | 120 => FailureKind::PeerIncompatible,
         41..=46 | 48 | 49 | 116 => FailureKind::Certificate,
         _ => FailureKind::PeerMisbehaved,
     }

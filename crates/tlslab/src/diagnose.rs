@@ -581,8 +581,19 @@ impl Lab {
             ProtocolVersion::TLSV1_0,
         ] {
             let answer = if version == ProtocolVersion::TLSV1_3 {
-                self.tls13(&scan::tls13_suites(), &scan::tls13_groups())
-                    .await
+                // TLS 1.2 suites ride along: a server without TLS 1.3 then answers with a
+                // TLS 1.2 ServerHello (it does not speak 1.3) instead of handshake_failure
+                // (which would look like "speaks 1.3, shares nothing").
+                let mut suites = scan::tls13_suites();
+                suites.extend(
+                    registry::suites()
+                        .iter()
+                        .filter(|s| {
+                            s.valid_for(ProtocolVersion::TLSV1_2) && !s.is_scsv() && !s.is_tls13()
+                        })
+                        .map(|s| s.code),
+                );
+                self.tls13(&suites, &scan::tls13_groups()).await
             } else {
                 let suites: Vec<CipherSuite> = registry::suites()
                     .iter()
@@ -1011,13 +1022,41 @@ impl Lab {
             format!("certificate the server sent at {version}"),
             server_key.clone(),
         ));
-        Some(Finding::new(
-            "certificate-key-type-mismatch",
-            Confidence::Certain,
-            format!("the client offers only {wanted}-authenticated suites, but the server's certificate is {server_key}"),
-            "add a certificate of the other key type (OpenSSL: a second -cert/-key, -dcert; nginx: a second ssl_certificate)",
-            &format!("offer suites for a {server_key} key (e.g. ECDHE-ECDSA-* for EC, ECDHE-RSA-* for RSA)"),
-        ))
+        let schemes = self.client_schemes();
+        let prefix = if server_key.starts_with("RSA") {
+            "rsa_"
+        } else {
+            "ecdsa_"
+        };
+        let can_verify =
+            schemes.is_empty() || schemes.iter().any(|s| s.to_string().starts_with(prefix));
+        if !can_verify {
+            // The client dropped those suites itself: its signature schemes cannot verify
+            // the server's key type (OpenSSL removes suites it could not authenticate).
+            return Some(
+                Finding::new(
+                    "signature-scheme-mismatch",
+                    Confidence::Certain,
+                    format!(
+                        "the server's certificate is {server_key}, and none of the client's signature schemes ({}) can verify such a key",
+                        short_list(&schemes, 4)
+                    ),
+                    "add a certificate whose key the clients can verify, or keep both RSA and ECDSA certificates",
+                    &format!("offer a {prefix}* signature scheme (tlslab --sigalgs; OpenSSL -sigalgs / SSL_CTX_set1_sigalgs_list)"),
+                )
+                .with(evidence.clone()),
+            );
+        }
+        Some(
+            Finding::new(
+                "certificate-key-type-mismatch",
+                Confidence::Certain,
+                format!("the client offers only {wanted}-authenticated suites, but the server's certificate is {server_key}"),
+                "add a certificate of the other key type (OpenSSL: a second -cert/-key, -dcert; nginx: a second ssl_certificate)",
+                &format!("offer suites for a {server_key} key (e.g. ECDHE-ECDSA-* for EC, ECDHE-RSA-* for RSA)"),
+            )
+            .with(evidence.clone()),
+        )
     }
 
     async fn legacy_suites_taken(

@@ -202,3 +202,31 @@ impl Pki {
         self.path(name).display().to_string()
     }
 }
+
+/// A CA and a server certificate (CN=localhost) valid from `not_before` to `not_after`,
+/// written as ca.crt, srv.crt, srv.key.
+pub fn pki_with_validity(
+    not_before: time::OffsetDateTime,
+    not_after: time::OffsetDateTime,
+) -> tempfile::TempDir {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::default();
+    ca.distinguished_name.push(DnType::CommonName, "ca");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, &ca_key);
+    let key = KeyPair::generate().unwrap();
+    let mut leaf =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "localhost");
+    leaf.not_before = not_before;
+    leaf.not_after = not_after;
+    let cert = leaf.signed_by(&key, &issuer).unwrap();
+    std::fs::write(dir.path().join("ca.crt"), ca_cert.pem()).unwrap();
+    std::fs::write(dir.path().join("srv.crt"), cert.pem()).unwrap();
+    std::fs::write(dir.path().join("srv.key"), key.serialize_pem()).unwrap();
+    dir
+}
