@@ -301,6 +301,11 @@ fn server_certificate_problems() {
     let (_server, port) = s_server(pki.dir.path(), &[]);
     let report = connect(&format!("localhost:{port}"), &other.path("ca.crt"), &[]);
     assert_finding(&report, "server-certificate-untrusted", "certain");
+    // With -k it works, but only by accident: a warning.
+    let report = connect(&format!("localhost:{port}"), &other.path("ca.crt"), &["-k"]);
+    assert_eq!(report["ok"], true);
+    let finding = assert_finding(&report, "server-certificate-untrusted", "certain");
+    assert_eq!(finding["severity"], "warning");
     let report = connect(&format!("127.0.0.2:{port}"), &pki.path("ca.crt"), &[]);
     assert_finding(&report, "hostname-mismatch", "certain");
 

@@ -196,6 +196,12 @@ pub async fn diagnose(config: &ConnectConfig, report: &ConnectReport) -> (Vec<Fi
 /// Warnings for a pair that works, but by accident.
 fn warnings(config: &ConnectConfig, report: &ConnectReport) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Working only because --insecure skipped a failed check.
+    if let Some(mut finding) = server_certificate_finding(config, report) {
+        finding.severity = Severity::Warning;
+        finding.summary = format!("works only because of --insecure: {}", finding.summary);
+        out.push(finding);
+    }
     let pinned_legacy =
         config.settings.tls12_suites.is_some() || config.settings.openssl_cipher_string.is_some();
     if pinned_legacy
