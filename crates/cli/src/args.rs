@@ -35,6 +35,8 @@ pub enum Command {
     /// Say why a client and a server fail to talk (or work only by accident), with probes
     /// as evidence and the fix for each side. Takes the same flags as `connect`.
     Diagnose(ClientArgs),
+    /// Run N servers side by side against the same client matrix; write a bug report.
+    Compare(CompareArgs),
 }
 
 #[derive(Debug, Args)]
@@ -257,4 +259,66 @@ pub struct ScanArgs {
     /// JSON: one object (one per line, as each target finishes, when there are several).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// A server to start: 'NAME=COMMAND' ({port} is replaced by a free port) or
+    /// 'NAME:PORT=COMMAND' for a fixed port. Repeatable.
+    #[arg(long = "server", value_name = "NAME=COMMAND")]
+    pub servers: Vec<String>,
+    /// An already-running server: NAME=HOST:PORT. Repeatable.
+    #[arg(long = "target", value_name = "NAME=HOST:PORT")]
+    pub targets: Vec<String>,
+    /// A built-in tlslab server: NAME=BACKEND[:PROFILE], e.g. b=openssl:legacy-no-ecdh.
+    #[arg(long = "builtin", value_name = "NAME=BACKEND[:PROFILE]")]
+    pub builtins: Vec<String>,
+    /// A command printing a server's version for the report: 'NAME=COMMAND'. Repeatable.
+    #[arg(long = "version-cmd", value_name = "NAME=COMMAND")]
+    pub version_cmds: Vec<String>,
+    /// Client backends (repeat or comma-separate for several configurations).
+    #[arg(long = "backend")]
+    pub backends: Vec<String>,
+    /// Client suites; a comma separates configurations, ':' joins suites within one.
+    #[arg(long)]
+    pub ciphers: Vec<String>,
+    /// Client versions (repeat or comma-separate).
+    #[arg(long)]
+    pub tls: Vec<String>,
+    /// Client groups; a comma separates configurations, ':' joins groups within one.
+    #[arg(long)]
+    pub groups: Vec<String>,
+    /// PKI directory (built-in servers use srv.crt/srv.key; ca.crt is trusted; commands run here).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// CA to trust instead of DIR/ca.crt.
+    #[arg(long)]
+    pub cacert: Option<PathBuf>,
+    /// Client certificate for every connection.
+    #[arg(long, requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Client key.
+    #[arg(long, requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Seconds a started server has to start listening.
+    #[arg(long, default_value_t = 15)]
+    pub ready_timeout: u64,
+    /// Seconds for each connection.
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
+    /// Do not scan each server.
+    #[arg(long)]
+    pub no_scan: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the bug report (Markdown) here.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write a self-contained HTML page here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Replace existing report files.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -19,8 +19,8 @@ use tlslab_wire::{CipherSuite, ProtocolVersion};
 use tokio::signal::unix::{signal, SignalKind};
 
 use crate::args::{
-    Cli, ClientArgs, Command, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs, PkiShowArgs,
-    ProfilesArgs, ScanArgs, ServeArgs, SuitesArgs, TlsArgs,
+    Cli, ClientArgs, Command, CompareArgs, ConnectArgs, DemoArgs, PkiCommand, PkiInitArgs,
+    PkiShowArgs, ProfilesArgs, ScanArgs, ServeArgs, SuitesArgs, TlsArgs,
 };
 use crate::EXIT_NEGATIVE;
 
@@ -35,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Profiles(args) => profiles_cmd(args),
         Command::Scan(args) => scan(args).await,
         Command::Diagnose(args) => diagnose_cmd(args).await,
+        Command::Compare(args) => compare_cmd(args).await,
     }
 }
 
@@ -717,4 +718,134 @@ async fn scan(args: ScanArgs) -> Result<u8> {
     ticker.abort();
     progress.finish_and_clear();
     Ok(if all_found { 0 } else { EXIT_NEGATIVE })
+}
+
+async fn compare_cmd(args: CompareArgs) -> Result<u8> {
+    use tlslab::compare::{self, CompareConfig, ServerSpec};
+
+    let mut servers: Vec<ServerSpec> = Vec::new();
+    for text in &args.servers {
+        servers.push(ServerSpec::parse_command(text)?);
+    }
+    for text in &args.targets {
+        servers.push(ServerSpec::parse_target(text)?);
+    }
+    for text in &args.builtins {
+        servers.push(ServerSpec::parse_builtin(text)?);
+    }
+    if servers.is_empty() {
+        return Err(UsageError::new(
+            "nothing to compare",
+            "name servers with --server 'NAME=COMMAND', --target NAME=HOST:PORT or --builtin NAME=BACKEND[:PROFILE]",
+        )
+        .into());
+    }
+    for (index, spec) in servers.iter().enumerate() {
+        if servers[..index].iter().any(|other| other.name == spec.name) {
+            return Err(UsageError::new(
+                format!("two servers are called '{}'", spec.name),
+                "give each server its own name",
+            )
+            .into());
+        }
+    }
+    for text in &args.version_cmds {
+        let Some((name, command)) = text.split_once('=') else {
+            return Err(UsageError::new(
+                format!("invalid --version-cmd '{text}'"),
+                "write --version-cmd 'NAME=COMMAND'",
+            )
+            .into());
+        };
+        let spec = servers
+            .iter_mut()
+            .find(|s| s.name == name.trim())
+            .ok_or_else(|| {
+                UsageError::new(
+                    format!(
+                        "--version-cmd names '{}', which is no server here",
+                        name.trim()
+                    ),
+                    "use the NAME of a --server, --target or --builtin",
+                )
+            })?;
+        spec.version_command = Some(command.trim().to_string());
+    }
+    for path in [&args.markdown, &args.html].into_iter().flatten() {
+        if path.exists() && !args.force {
+            return Err(UsageError::new(
+                format!("refusing to overwrite {}", path.display()),
+                "pass --force, or name another file",
+            )
+            .into());
+        }
+    }
+    let clients = compare::client_matrix(&args.backends, &args.ciphers, &args.tls, &args.groups);
+    for client in &clients {
+        TlsSettings::resolve(&client.request, Role::Client)?;
+    }
+    let identity = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => Some(Identity::load(cert, key)?),
+        _ => None,
+    };
+    if let Some(cacert) = &args.cacert {
+        TrustAnchors::load(cacert)?;
+    }
+    if !args.dir.is_dir() {
+        return Err(UsageError::new(
+            format!("{} is not a directory", args.dir.display()),
+            "pass --dir with a PKI directory (tlslab pki init --dir DIR)",
+        )
+        .into());
+    }
+    if args.ready_timeout == 0 || args.timeout == 0 {
+        return Err(UsageError::new(
+            "--ready-timeout and --timeout must be at least 1",
+            "raise the value (seconds)",
+        )
+        .into());
+    }
+    let config = CompareConfig {
+        servers,
+        clients,
+        pki_dir: args.dir.clone(),
+        cacert: args.cacert.clone(),
+        identity,
+        ready_timeout: Duration::from_secs(args.ready_timeout),
+        timeout: Duration::from_secs(args.timeout),
+        scan: !args.no_scan,
+    };
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let result = tokio::select! {
+        result = compare::compare(&config) => result,
+        _ = interrupt.recv() => {
+            return Err(UsageError::new("interrupted", "every server tlslab started has been stopped").into());
+        }
+        _ = terminate.recv() => {
+            return Err(UsageError::new("terminated", "every server tlslab started has been stopped").into());
+        }
+    };
+    if let Some(path) = &args.markdown {
+        std::fs::write(path, report::compare_markdown(&result, &config)).map_err(|e| {
+            UsageError::new(
+                format!("cannot write {}: {e}", path.display()),
+                "check the path",
+            )
+        })?;
+    }
+    if let Some(path) = &args.html {
+        std::fs::write(path, report::compare_html(&result)).map_err(|e| {
+            UsageError::new(
+                format!("cannot write {}: {e}", path.display()),
+                "check the path",
+            )
+        })?;
+    }
+    if args.json {
+        out_json(&result)?;
+    } else {
+        out(&report::compare_text(&result))?;
+    }
+    Ok(if result.ok { 0 } else { EXIT_NEGATIVE })
 }

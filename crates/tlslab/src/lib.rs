@@ -11,6 +11,7 @@
 pub mod backend;
 pub mod certs;
 pub mod client;
+pub mod compare;
 pub mod demo;
 pub mod diagnose;
 pub mod error;

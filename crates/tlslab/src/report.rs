@@ -575,3 +575,471 @@ fn display_name(suite: &crate::scan::AcceptedSuite, names: NameStyle) -> &str {
         NameStyle::Gnutls => suite.gnutls.as_deref().unwrap_or(&suite.iana),
     }
 }
+
+/// Renders a comparison as a matrix: one row per server, one column per client.
+pub fn compare_text(report: &crate::compare::CompareReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "tlslab compare: {} servers × {} client configurations\n",
+        report.servers.len(),
+        report.clients.len()
+    );
+    for (index, client) in report.clients.iter().enumerate() {
+        let _ = writeln!(out, "  client {}: {client}", index + 1);
+    }
+    out.push('\n');
+    for server in &report.servers {
+        let _ = writeln!(
+            out,
+            "{} — {} [{}]",
+            server.name, server.command, server.status
+        );
+        if let Some(problem) = &server.problem {
+            let _ = writeln!(out, "  problem: {problem}");
+        }
+        if let Some(summary) = &server.summary {
+            let _ = writeln!(out, "  accepts: {summary}");
+        }
+        for (index, cell) in report
+            .cells
+            .iter()
+            .filter(|c| c.server == server.name)
+            .enumerate()
+        {
+            let _ = writeln!(out, "  client {}: {}", index + 1, cell_text(cell));
+        }
+        out.push('\n');
+    }
+    let failed = report.cells.iter().filter(|c| !c.ok).count();
+    let _ = writeln!(
+        out,
+        "{} of {} cells worked.",
+        report.cells.len() - failed,
+        report.cells.len()
+    );
+    out
+}
+
+/// A cell in one line: what was negotiated, or the failure and its diagnosis.
+pub fn cell_text(cell: &crate::compare::Cell) -> String {
+    match (&cell.protocol, &cell.cipher_suite, cell.ok) {
+        (Some(protocol), Some(suite), true) => format!("OK {protocol} / {}", suite.seed_style()),
+        _ => {
+            let mut text = String::from("FAILED");
+            if let Some(error) = &cell.error {
+                match (&error.alert, error.alert_from) {
+                    (Some(alert), Some(from)) => {
+                        text.push_str(&format!(": {from} sent alert {alert}"))
+                    }
+                    _ => text.push_str(&format!(": {}", error.message)),
+                }
+            }
+            if let Some(finding) = cell.diagnosis.first() {
+                text.push_str(&format!(" [{}]", finding.code));
+            }
+            text
+        }
+    }
+}
+
+fn curl_and_openssl(request: &crate::settings::TlsRequest, address: &str) -> Vec<String> {
+    let port = address.rsplit(':').next().unwrap_or("4443");
+    let mut curl = String::from("curl -v --cacert ca.crt");
+    let mut s_client = format!(
+        "openssl s_client -connect 127.0.0.1:{port} -servername localhost -CAfile ca.crt -brief"
+    );
+    let mut tls13_only = false;
+    if let Ok(settings) =
+        crate::settings::TlsSettings::resolve(request, crate::settings::Role::Client)
+    {
+        let max = settings.versions.max;
+        let min = settings.versions.min;
+        let flag = |v: tlslab_wire::ProtocolVersion| match v.0 {
+            0x0301 => "1.0",
+            0x0302 => "1.1",
+            0x0303 => "1.2",
+            _ => "1.3",
+        };
+        curl.push_str(&format!(" --tlsv{} --tls-max {}", flag(min), flag(max)));
+        if min == max {
+            s_client.push_str(&format!(" -tls{}", flag(max).replace('.', "_")));
+        }
+        tls13_only = min == tlslab_wire::ProtocolVersion::TLSV1_3;
+        let names: Vec<&str> = settings
+            .tls12_suites
+            .iter()
+            .flatten()
+            .filter_map(|s| tlslab_wire::registry::suite(*s).and_then(|i| i.openssl))
+            .collect();
+        if !names.is_empty() {
+            curl.push_str(&format!(" --ciphers {}", names.join(":")));
+            s_client.push_str(&format!(" -cipher {}", names.join(":")));
+        }
+        if let Some(text) = &settings.openssl_cipher_string {
+            curl.push_str(&format!(" --ciphers '{text}'"));
+            s_client.push_str(&format!(" -cipher '{text}'"));
+        }
+        let tls13: Vec<&str> = settings
+            .tls13_suites
+            .iter()
+            .flatten()
+            .filter_map(|s| tlslab_wire::registry::suite(*s).and_then(|i| i.openssl))
+            .collect();
+        if !tls13.is_empty() {
+            curl.push_str(&format!(" --tls13-ciphers {}", tls13.join(":")));
+            s_client.push_str(&format!(" -ciphersuites {}", tls13.join(":")));
+        }
+        if let Some(crate::settings::GroupSpec::List(groups)) = &settings.groups {
+            let names: Vec<&str> = groups
+                .iter()
+                .filter_map(|g| tlslab_wire::registry::group(*g).and_then(|i| i.openssl))
+                .collect();
+            curl.push_str(&format!(" --curves {}", names.join(":")));
+            s_client.push_str(&format!(" -groups {}", names.join(":")));
+        }
+    }
+    let _ = tls13_only;
+    curl.push_str(&format!(" https://localhost:{port}/"));
+    vec![curl, s_client]
+}
+
+/// The bug report, in the shape of the seed's README.
+pub fn compare_markdown(
+    report: &crate::compare::CompareReport,
+    config: &crate::compare::CompareConfig,
+) -> String {
+    let mut out = String::new();
+    let suites: Vec<String> = config
+        .clients
+        .iter()
+        .filter_map(|c| c.request.ciphers.clone())
+        .collect();
+    let names: Vec<&str> = report.servers.iter().map(|s| s.name.as_str()).collect();
+    let title_suite = if suites.is_empty() {
+        "default settings".to_string()
+    } else {
+        suites.join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "{title_suite}: {}\n{}\n",
+        names.join(" vs "),
+        "=".repeat(title_suite.len() + 2 + names.join(" vs ").len())
+    );
+
+    // Summary.
+    let working: Vec<&str> = report
+        .servers
+        .iter()
+        .filter(|s| {
+            report
+                .cells
+                .iter()
+                .filter(|c| c.server == s.name)
+                .all(|c| c.ok)
+        })
+        .map(|s| s.name.as_str())
+        .collect();
+    let failing: Vec<&crate::compare::ServerResult> = report
+        .servers
+        .iter()
+        .filter(|s| report.cells.iter().any(|c| c.server == s.name && !c.ok))
+        .collect();
+    let mut summary = format!(
+        "The same client configuration{} ({}) was run against {} server{}. ",
+        if report.clients.len() == 1 { "" } else { "s" },
+        report.clients.join("; "),
+        report.servers.len(),
+        if report.servers.len() == 1 { "" } else { "s" }
+    );
+    if failing.is_empty() {
+        summary.push_str("Every server negotiated with every client configuration");
+        let results: Vec<String> = report
+            .cells
+            .iter()
+            .filter_map(|c| {
+                c.cipher_suite.as_ref().map(|s| {
+                    format!(
+                        "{} → {} / {}",
+                        c.server,
+                        c.protocol.as_deref().unwrap_or("?"),
+                        s.seed_style()
+                    )
+                })
+            })
+            .collect();
+        summary.push_str(&format!(": {}.", results.join("; ")));
+    } else {
+        if !working.is_empty() {
+            summary.push_str(&format!("{} worked. ", working.join(", ")));
+        }
+        for server in &failing {
+            let cell = report
+                .cells
+                .iter()
+                .find(|c| c.server == server.name && !c.ok);
+            let why = cell
+                .and_then(|c| c.diagnosis.first())
+                .map(|f| {
+                    format!(
+                        "{} ({}, {})",
+                        f.summary,
+                        f.code,
+                        serde_json::to_value(f.confidence)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default()
+                    )
+                })
+                .or_else(|| server.problem.clone())
+                .or_else(|| cell.and_then(|c| c.error.as_ref().map(|e| e.to_string())))
+                .unwrap_or_else(|| "it failed".into());
+            summary.push_str(&format!("{} failed: {why}. ", server.name));
+        }
+    }
+    let _ = writeln!(out, "{}\n", summary.trim_end());
+
+    // Prepare.
+    let _ = writeln!(out, "Prepare\n=======\n");
+    let _ = writeln!(
+        out,
+        "Certificates (a test CA, `srv.crt` for CN=localhost, `dev.crt` for clients):\n"
+    );
+    let dir = config
+        .pki_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config.pki_dir.clone());
+    let _ = writeln!(out, "    tlslab pki init --dir {}\n", dir.display());
+    let _ = writeln!(out, "Servers (each on its own port):\n");
+    for server in &report.servers {
+        let _ = writeln!(out, "    # {}\n    {}\n", server.name, server.command);
+    }
+    let _ = writeln!(out, "The comparison itself:\n");
+    let mut line = String::from("    tlslab compare");
+    for spec in &config.servers {
+        match &spec.source {
+            crate::compare::ServerSource::Command {
+                command,
+                fixed_port,
+            } => match fixed_port {
+                Some(port) => line.push_str(&format!(" --server '{}:{port}={command}'", spec.name)),
+                None => line.push_str(&format!(" --server '{}={command}'", spec.name)),
+            },
+            crate::compare::ServerSource::Target(target) => {
+                line.push_str(&format!(" --target {}={}", spec.name, target.authority()))
+            }
+            crate::compare::ServerSource::Builtin { backend, profile } => match profile {
+                Some(profile) => {
+                    line.push_str(&format!(" --builtin {}={backend}:{profile}", spec.name))
+                }
+                None => line.push_str(&format!(" --builtin {}={backend}", spec.name)),
+            },
+        }
+    }
+    for suite in &suites {
+        line.push_str(&format!(" --ciphers '{suite}'"));
+    }
+    let _ = writeln!(out, "{line} --markdown report.md\n");
+    let _ = writeln!(
+        out,
+        "Each connection by hand, with tlslab and with plain curl / openssl:\n"
+    );
+    for cell in &report.cells {
+        if cell.reproduce.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "    # {} — {}", cell.server, cell.client);
+        let _ = writeln!(out, "    {}", cell.reproduce);
+        if let (Some(client), Some(address)) = (
+            config.clients.iter().find(|c| c.label == cell.client),
+            report
+                .servers
+                .iter()
+                .find(|s| s.name == cell.server)
+                .and_then(|s| s.address.clone()),
+        ) {
+            for equivalent in curl_and_openssl(&client.request, &address) {
+                let _ = writeln!(out, "    {equivalent}");
+            }
+        }
+        out.push('\n');
+    }
+
+    // Results.
+    let _ = writeln!(out, "Results\n=======\n");
+    let _ = writeln!(out, "| server | {} |", report.clients.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---|".repeat(report.clients.len()));
+    for server in &report.servers {
+        let row: Vec<String> = report
+            .cells
+            .iter()
+            .filter(|c| c.server == server.name)
+            .map(|c| cell_text(c).replace('|', "\\|"))
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", server.name, row.join(" | "));
+    }
+    out.push('\n');
+    for server in &report.servers {
+        let _ = writeln!(
+            out,
+            "{}\n{}\n",
+            server.name,
+            "-".repeat(server.name.len().max(3))
+        );
+        let _ = writeln!(out, "Command: `{}` ({}).\n", server.command, server.status);
+        if let Some(problem) = &server.problem {
+            let _ = writeln!(out, "Problem: {problem}\n");
+        }
+        if let Some(summary) = &server.summary {
+            let _ = writeln!(out, "What it accepts (tlslab scan): {summary}.\n");
+        }
+        if !server.output_tail.is_empty() {
+            let _ = writeln!(out, "Its output (last lines):\n");
+            for line in server.output_tail.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            out.push('\n');
+        }
+        for cell in report.cells.iter().filter(|c| c.server == server.name) {
+            let _ = writeln!(out, "### {} — {}\n", server.name, cell.client);
+            if !cell.transcript.is_empty() {
+                for line in cell.transcript.lines() {
+                    let _ = writeln!(out, "    {line}");
+                }
+                out.push('\n');
+            } else if let Some(error) = &cell.error {
+                let _ = writeln!(out, "{error}\n");
+            }
+            for finding in &cell.diagnosis {
+                let confidence = serde_json::to_value(finding.confidence)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "**Diagnosis: `{}` ({confidence})** — {}\n",
+                    finding.code, finding.summary
+                );
+                let _ = writeln!(out, "Evidence:\n");
+                for evidence in &finding.evidence {
+                    let _ = writeln!(out, "- {} → {}", evidence.probe, evidence.result);
+                }
+                let _ = writeln!(out, "\nFix on the server: {}\n", finding.fix.server);
+                let _ = writeln!(out, "Fix on the client: {}\n", finding.fix.client);
+            }
+        }
+    }
+
+    // Versions.
+    let v = &report.versions;
+    let _ = writeln!(out, "Versions\n========\n");
+    let _ = writeln!(out, "- OS: {}", v.os);
+    let _ = writeln!(out, "- Kernel: {}", v.kernel);
+    let _ = writeln!(out, "- tlslab: {}", v.tlslab);
+    let _ = writeln!(out, "- rustls: {}", v.rustls);
+    let _ = writeln!(out, "- OpenSSL: {}", v.openssl);
+    for server in &report.servers {
+        if let Some(version) = &server.version {
+            let _ = writeln!(out, "- {}: {}", server.name, version.replace('\n', "; "));
+        }
+    }
+    out
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One self-contained page: the matrix coloured by outcome, each cell expandable.
+pub fn compare_html(report: &crate::compare::CompareReport) -> String {
+    let mut rows = String::new();
+    for server in &report.servers {
+        let mut row =
+            format!(
+            "<tr><th scope=\"row\">{}<div class=\"cmd\">{}</div><div class=\"sum\">{}</div></th>",
+            escape_html(&server.name),
+            escape_html(&server.command),
+            escape_html(server.summary.as_deref().or(server.problem.as_deref()).unwrap_or(""))
+        );
+        for cell in report.cells.iter().filter(|c| c.server == server.name) {
+            let class = if cell.ok { "ok" } else { "fail" };
+            let mut details = String::new();
+            for finding in &cell.diagnosis {
+                details.push_str(&format!(
+                    "<p class=\"why\"><b>{}</b> ({}): {}</p><ul>",
+                    escape_html(finding.code),
+                    escape_html(
+                        &serde_json::to_value(finding.confidence)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default()
+                    ),
+                    escape_html(&finding.summary)
+                ));
+                for evidence in &finding.evidence {
+                    details.push_str(&format!(
+                        "<li>{} → {}</li>",
+                        escape_html(&evidence.probe),
+                        escape_html(&evidence.result)
+                    ));
+                }
+                details.push_str(&format!(
+                    "</ul><p><b>Fix on the server:</b> {}</p><p><b>Fix on the client:</b> {}</p>",
+                    escape_html(&finding.fix.server),
+                    escape_html(&finding.fix.client)
+                ));
+            }
+            row.push_str(&format!(
+                "<td class=\"{class}\"><details><summary>{}</summary>{details}<pre>{}</pre></details></td>",
+                escape_html(&cell_text(cell)),
+                escape_html(&cell.transcript)
+            ));
+        }
+        row.push_str("</tr>\n");
+        rows.push_str(&row);
+    }
+    let headers: String = report
+        .clients
+        .iter()
+        .map(|c| format!("<th scope=\"col\">{}</th>", escape_html(c)))
+        .collect();
+    let v = &report.versions;
+    let failed = report.cells.iter().filter(|c| !c.ok).count();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>tlslab compare</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }}
+table {{ border-collapse: collapse; }}
+th, td {{ border: 1px solid #999; padding: .5em .7em; vertical-align: top; text-align: left; }}
+thead th {{ background: #eee; }}
+td.ok {{ background: #d8f5d0; }}
+td.fail {{ background: #f9d0d0; }}
+summary {{ cursor: pointer; font-weight: 600; }}
+.cmd {{ font-family: monospace; font-size: .8em; color: #555; max-width: 28em; }}
+.sum {{ font-size: .8em; color: #333; max-width: 28em; }}
+pre {{ font-size: .75em; max-width: 60em; overflow-x: auto; }}
+</style></head>
+<body>
+<h1>tlslab compare</h1>
+<p id="verdict">{} of {} connections worked.</p>
+<table id="matrix"><thead><tr><th>server \ client</th>{headers}</tr></thead>
+<tbody>
+{rows}</tbody></table>
+<h2>Versions</h2>
+<ul><li>OS: {}</li><li>Kernel: {}</li><li>tlslab {}</li><li>rustls {}</li><li>{}</li></ul>
+</body></html>
+"#,
+        report.cells.len() - failed,
+        report.cells.len(),
+        escape_html(&v.os),
+        escape_html(&v.kernel),
+        escape_html(&v.tlslab),
+        escape_html(&v.rustls),
+        escape_html(&v.openssl)
+    )
+}
