@@ -13,6 +13,7 @@ declare -A peers=(
     [python3]=python3
     [gnutls-serv]=gnutls-bin
     [nginx]=nginx
+    [chromium]=chromium
 )
 missing=()
 for command in "${!peers[@]}"; do
@@ -31,6 +32,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "scripts/test.sh: peers: $(openssl version | head -1); $(curl --version | head -1 | cut -d' ' -f1-2); $(gnutls-cli --version | head -1); $(python3 --version)" >&2
+# Python peers for the compare tests: Twisted and pyOpenSSL in target/venv.
+TLSLAB_PYTHON=$(scripts/python-venv.sh | tail -n 1)
+export TLSLAB_PYTHON
+
 # The committed registry tables must be exactly what the generator makes from the sources.
 python3 crates/wire/data/generate.py --check
 cargo fmt --all -- --check

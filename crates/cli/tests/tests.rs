@@ -2,6 +2,7 @@
 
 mod util;
 
+mod compare;
 mod connect;
 mod demo;
 mod diagnose;
