@@ -613,6 +613,8 @@ pub fn scan_summary(scan: &ScanReport) -> String {
         let spoken: Vec<&str> = scan
             .protocols
             .iter()
+            // OpenSSL builds without SSLv3 answer it with handshake_failure too.
+            .filter(|p| p.version != "SSLv3")
             .filter(|p| {
                 p.refusal
                     .as_deref()

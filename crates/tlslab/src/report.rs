@@ -1021,7 +1021,7 @@ td.ok {{ background: #d8f5d0; }}
 td.fail {{ background: #f9d0d0; }}
 summary {{ cursor: pointer; font-weight: 600; }}
 .cmd {{ font-family: monospace; font-size: .8em; color: #555; max-width: 28em; }}
-.sum {{ font-size: .8em; color: #333; max-width: 28em; }}
+.sum {{ font-size: .8em; color: #333; max-width: 28em; font-weight: normal; }}
 pre {{ font-size: .75em; max-width: 60em; overflow-x: auto; }}
 </style></head>
 <body>
