@@ -2,19 +2,7 @@
 
 use std::process::Command;
 
-use crate::util::{free_port, require, run_json, wait_for_port, Peer, Pki};
-
-fn s_server(pki: &Pki, extra: &[&str]) -> (Peer, u16) {
-    let port = free_port();
-    let mut command = Command::new("openssl");
-    command
-        .args(["s_server", "-accept", &port.to_string(), "-www"])
-        .args(["-cert", &pki.arg("srv.crt"), "-key", &pki.arg("srv.key")])
-        .args(extra);
-    let peer = Peer::spawn(&mut command);
-    wait_for_port(port);
-    (peer, port)
-}
+use crate::util::{free_port, plain_http, require, run_json, s_server, wait_for_port, Peer, Pki};
 
 fn connect(port: u16, pki: &Pki, extra: &[&str]) -> (i32, serde_json::Value) {
     let target = format!("https://localhost:{port}/");
@@ -34,7 +22,7 @@ fn a_pinned_suite_is_negotiated_and_reported_on_both_backends() {
         return;
     }
     let pki = Pki::with_key("rsa2048");
-    let (_server, port) = s_server(&pki, &[]);
+    let (_server, port) = s_server(pki.dir.path(), &[]);
     for backend in ["rustls", "openssl"] {
         let (code, report) = connect(
             port,
@@ -95,7 +83,7 @@ fn a_server_without_ec_groups_fails_with_alert_40() {
         return;
     }
     let pki = Pki::with_key("rsa2048");
-    let (_server, port) = s_server(&pki, &["-groups", "ffdhe2048"]);
+    let (_server, port) = s_server(pki.dir.path(), &["-groups", "ffdhe2048"]);
     for backend in ["rustls", "openssl"] {
         let (code, report) = connect(port, &pki, &["--backend", backend, "--ciphers", PINNED]);
         assert_eq!(code, 1, "{report}");
@@ -113,7 +101,10 @@ fn a_server_that_requires_a_client_certificate() {
         return;
     }
     let pki = Pki::new();
-    let (_server, port) = s_server(&pki, &["-Verify", "1", "-CAfile", &pki.arg("ca.crt")]);
+    let (_server, port) = s_server(
+        pki.dir.path(),
+        &["-Verify", "1", "-CAfile", &pki.arg("ca.crt")],
+    );
     for backend in ["rustls", "openssl"] {
         for http in [true, false] {
             let mut extra = vec!["--backend", backend];
@@ -145,7 +136,7 @@ fn an_untrusted_certificate_fails_unless_insecure() {
     }
     let pki = Pki::new();
     let other = Pki::new();
-    let (_server, port) = s_server(&pki, &[]);
+    let (_server, port) = s_server(pki.dir.path(), &[]);
     for backend in ["rustls", "openssl"] {
         let (code, report) = connect(port, &other, &["--backend", backend]);
         assert_eq!(code, 1, "{report}");
@@ -175,7 +166,7 @@ fn a_hostname_mismatch_is_reported() {
         return;
     }
     let pki = Pki::new();
-    let (_server, port) = s_server(&pki, &[]);
+    let (_server, port) = s_server(pki.dir.path(), &[]);
     for backend in ["rustls", "openssl"] {
         // 127.0.0.2 reaches the same loopback server but is not in the certificate.
         let target = format!("https://127.0.0.2:{port}/");
@@ -236,7 +227,7 @@ fn text_output_reads_like_curl_verbose() {
         return;
     }
     let pki = Pki::with_key("rsa2048");
-    let (_server, port) = s_server(&pki, &[]);
+    let (_server, port) = s_server(pki.dir.path(), &[]);
     let output = crate::util::tlslab()
         .args([
             "connect",
@@ -282,17 +273,7 @@ fn a_plain_http_port_is_not_tls() {
     if !require("python3") {
         return;
     }
-    let port = free_port();
-    let mut command = Command::new("python3");
-    command.args([
-        "-m",
-        "http.server",
-        "--bind",
-        "127.0.0.1",
-        &port.to_string(),
-    ]);
-    let _server = Peer::spawn(&mut command);
-    wait_for_port(port);
+    let (_server, port) = plain_http();
     let (code, report, _) = run_json(&["connect", "--json", &format!("127.0.0.1:{port}")]);
     assert_eq!(code, 1);
     assert_eq!(report["error"]["kind"], "not-tls", "{report}");

@@ -6,23 +6,9 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::util::{
-    free_port, pki_with_validity, require, run_json, serve, wait_for_port, Peer, Pki,
+    free_port, pki_with_validity, plain_http, python_peer, require, run_json, s_server, serve,
+    wait_for_port, Peer, Pki,
 };
-
-fn s_server(cert_dir: &std::path::Path, extra: &[&str]) -> (Peer, u16) {
-    let port = free_port();
-    let mut command = Command::new("openssl");
-    command
-        .args(["s_server", "-accept", &port.to_string(), "-www", "-quiet"])
-        .arg("-cert")
-        .arg(cert_dir.join("srv.crt"))
-        .arg("-key")
-        .arg(cert_dir.join("srv.key"))
-        .args(extra);
-    let peer = Peer::spawn(&mut command);
-    wait_for_port(port);
-    (peer, port)
-}
 
 /// Runs `connect --json` and returns the report.
 fn connect(target: &str, ca: &std::path::Path, extra: &[&str]) -> Value {
@@ -429,17 +415,7 @@ fn not_tls_refused_and_timeout() {
     if !require("python3") {
         return;
     }
-    let port = free_port();
-    let mut command = Command::new("python3");
-    command.args([
-        "-m",
-        "http.server",
-        "--bind",
-        "127.0.0.1",
-        &port.to_string(),
-    ]);
-    let _http = Peer::spawn(&mut command);
-    wait_for_port(port);
+    let (_http, port) = plain_http();
     let pki = Pki::new();
     let report = connect(&format!("127.0.0.1:{port}"), &pki.path("ca.crt"), &[]);
     let finding = assert_finding(&report, "not-tls", "certain");
@@ -456,10 +432,7 @@ fn not_tls_refused_and_timeout() {
     assert_finding(&report, "connection-refused", "certain");
 
     let port = free_port();
-    let hole = format!("{}/tests/peers/black_hole.py", env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new("python3");
-    command.args([hole, port.to_string()]);
-    let _hole = Peer::spawn(&mut command);
+    let _hole = python_peer("black_hole.py", &[port.to_string()]);
     wait_for_port(port);
     let report = connect(
         &format!("127.0.0.1:{port}"),

@@ -6,7 +6,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{free_port, require, run, run_json, serve, wait_for_port, Peer, Pki};
+use crate::util::{
+    free_port, plain_http, python_peer, require, run, run_json, s_server, serve, wait_for_port,
+    Peer, Pki,
+};
 
 fn scan(port: u16) -> Value {
     let (code, report, stderr) = run_json(&["scan", "--json", &format!("127.0.0.1:{port}")]);
@@ -69,18 +72,6 @@ fn openssl_expected(cipher_string: &str, version_flag: &str) -> BTreeSet<String>
         .collect()
 }
 
-fn s_server(pki: &Pki, extra: &[&str]) -> (Peer, u16) {
-    let port = free_port();
-    let mut command = Command::new("openssl");
-    command
-        .args(["s_server", "-accept", &port.to_string(), "-www", "-quiet"])
-        .args(["-cert", &pki.arg("srv.crt"), "-key", &pki.arg("srv.key")])
-        .args(extra);
-    let peer = Peer::spawn(&mut command);
-    wait_for_port(port);
-    (peer, port)
-}
-
 #[test]
 fn openssl_all_at_security_level_0() {
     if !require("openssl") {
@@ -88,7 +79,7 @@ fn openssl_all_at_security_level_0() {
     }
     let pki = Pki::with_key("rsa2048");
     let string = "ALL:@SECLEVEL=0";
-    let (_server, port) = s_server(&pki, &["-cipher", string]);
+    let (_server, port) = s_server(pki.dir.path(), &["-cipher", string]);
     let report = scan(port);
     for (version, flag) in [
         ("TLSv1.2", "-tls1_2"),
@@ -149,7 +140,7 @@ fn openssl_tls12_with_server_preference_gives_the_server_order() {
         "ECDHE-RSA-AES128-GCM-SHA256",
     ];
     let (_server, port) = s_server(
-        &pki,
+        pki.dir.path(),
         &["-tls1_2", "-serverpref", "-cipher", &order.join(":")],
     );
     let report = scan(port);
@@ -180,7 +171,7 @@ fn openssl_client_order_is_recognised() {
     }
     let pki = Pki::with_key("rsa2048");
     let (_server, port) = s_server(
-        &pki,
+        pki.dir.path(),
         &[
             "-tls1_2",
             "-cipher",
@@ -199,7 +190,7 @@ fn openssl_tls13_only_with_chosen_suites_and_groups() {
     }
     let pki = Pki::new();
     let (_server, port) = s_server(
-        &pki,
+        pki.dir.path(),
         &[
             "-tls1_3",
             "-ciphersuites",
@@ -388,17 +379,7 @@ fn a_target_without_tls_is_a_negative_finding() {
     if !require("python3") {
         return;
     }
-    let port = free_port();
-    let mut command = Command::new("python3");
-    command.args([
-        "-m",
-        "http.server",
-        "--bind",
-        "127.0.0.1",
-        &port.to_string(),
-    ]);
-    let _server = Peer::spawn(&mut command);
-    wait_for_port(port);
+    let (_server, port) = plain_http();
     let (code, report, _) = run_json(&["scan", "--json", &format!("127.0.0.1:{port}")]);
     assert_eq!(code, 1, "{report}");
     assert!(
@@ -475,7 +456,10 @@ fn text_output_groups_by_version_in_the_chosen_names() {
         return;
     }
     let pki = Pki::with_key("rsa2048");
-    let (_server, port) = s_server(&pki, &["-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"]);
+    let (_server, port) = s_server(
+        pki.dir.path(),
+        &["-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"],
+    );
     let (code, text, _) = run(&["scan", &format!("127.0.0.1:{port}"), "--names", "openssl"]);
     assert_eq!(code, 0);
     assert!(text.contains("TLSv1.2   supported, 1 suites"), "{text}");
@@ -486,13 +470,6 @@ fn text_output_groups_by_version_in_the_chosen_names() {
     assert!(text.contains("TLSv1.3   not supported"), "{text}");
 }
 
-fn python_peer(script: &str, args: &[String]) -> Peer {
-    let path = format!("{}/tests/peers/{script}", env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new("python3");
-    command.arg(path).args(args);
-    Peer::spawn(&mut command)
-}
-
 #[test]
 fn a_server_that_drops_big_hellos_is_scanned_in_chunks() {
     if !require("openssl") || !require("python3") {
@@ -501,7 +478,7 @@ fn a_server_that_drops_big_hellos_is_scanned_in_chunks() {
     let pki = Pki::with_key("rsa2048");
     let ciphers =
         "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-CHACHA20-POLY1305";
-    let (_server, upstream) = s_server(&pki, &["-tls1_2", "-cipher", ciphers]);
+    let (_server, upstream) = s_server(pki.dir.path(), &["-tls1_2", "-cipher", ciphers]);
     let port = free_port();
     let _proxy = python_peer(
         "small_hello_proxy.py",
@@ -581,7 +558,7 @@ fn a_server_with_rsa_and_ecdsa_certificates_shows_both_chains() {
     let rsa = Pki::with_key("rsa2048");
     let ec = Pki::new();
     let (_server, port) = s_server(
-        &rsa,
+        rsa.dir.path(),
         &[
             "-tls1_2",
             "-dcert",

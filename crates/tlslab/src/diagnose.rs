@@ -728,47 +728,57 @@ impl Lab {
         Vec::new()
     }
 
+    /// At most `limit` more answers from `pick`, as `scan::peel` gathers them.
+    async fn peel_some<T: PartialEq + Copy>(
+        first: Option<T>,
+        candidates: Vec<T>,
+        limit: usize,
+        mut pick: impl AsyncFnMut(&[T]) -> Option<T>,
+    ) -> Vec<T> {
+        let mut left = limit;
+        scan::peel(first, candidates, async |remaining: &[T]| {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            pick(remaining).await
+        })
+        .await
+    }
+
     async fn tls13_groups_taken(
         &self,
         suites: &[CipherSuite],
         first: Option<NamedGroup>,
     ) -> Vec<NamedGroup> {
-        let mut taken: Vec<NamedGroup> = first.into_iter().collect();
-        for _ in 0..6 {
-            let remaining: Vec<NamedGroup> = scan::tls13_groups()
-                .into_iter()
-                .filter(|g| !taken.contains(g))
-                .collect();
-            match self
-                .tls13(suites, &remaining)
-                .await
-                .accepted()
-                .and_then(|p| p.group)
-            {
-                Some(group) => taken.push(group),
-                None => break,
-            }
-        }
-        taken
+        Self::peel_some(
+            first,
+            scan::tls13_groups(),
+            6,
+            async |remaining: &[NamedGroup]| {
+                self.tls13(suites, remaining)
+                    .await
+                    .accepted()
+                    .and_then(|p| p.group)
+            },
+        )
+        .await
     }
 
     async fn tls13_suites_taken(&self) -> Vec<CipherSuite> {
-        let mut taken = Vec::new();
-        for _ in 0..5 {
-            let remaining: Vec<CipherSuite> = scan::tls13_suites()
-                .into_iter()
-                .filter(|s| !taken.contains(s))
-                .collect();
-            match self
-                .tls13(&remaining, &scan::tls13_groups())
-                .await
-                .accepted()
-            {
-                Some(pick) => taken.push(pick.suite),
-                None => break,
-            }
-        }
-        taken
+        let groups = scan::tls13_groups();
+        Self::peel_some(
+            None,
+            scan::tls13_suites(),
+            5,
+            async |remaining: &[CipherSuite]| {
+                self.tls13(remaining, &groups)
+                    .await
+                    .accepted()
+                    .map(|p| p.suite)
+            },
+        )
+        .await
     }
 
     async fn legacy_cause(
@@ -1073,23 +1083,18 @@ impl Lab {
     ) -> Vec<CipherSuite> {
         let groups = scan::groups_of(&[GroupKind::Ec, GroupKind::Ecx, GroupKind::Ffdhe]);
         let schemes = scan::all_signature_schemes();
-        let mut taken = vec![first];
-        for _ in 0..7 {
-            let remaining: Vec<CipherSuite> = every
-                .iter()
-                .copied()
-                .filter(|s| !taken.contains(s))
-                .collect();
-            match self
-                .legacy(version, &remaining, &groups, &schemes, &[])
-                .await
-                .accepted()
-            {
-                Some(pick) => taken.push(pick.suite),
-                None => break,
-            }
-        }
-        taken
+        Self::peel_some(
+            Some(first),
+            every.to_vec(),
+            7,
+            async |remaining: &[CipherSuite]| {
+                self.legacy(version, remaining, &groups, &schemes, &[])
+                    .await
+                    .accepted()
+                    .map(|p| p.suite)
+            },
+        )
+        .await
     }
 
     async fn alpn(&self, config: &ConnectConfig) -> Vec<Finding> {

@@ -717,32 +717,44 @@ async fn enumerate_tls13(prober: &Prober) -> VersionResult {
     result
 }
 
+/// The enumeration used throughout: offer everything remaining, note what the server picks,
+/// remove it, and repeat until it refuses (or picks something that was not offered).
+pub(crate) async fn peel<T: PartialEq + Copy>(
+    first: Option<T>,
+    candidates: Vec<T>,
+    mut pick: impl AsyncFnMut(&[T]) -> Option<T>,
+) -> Vec<T> {
+    let mut accepted: Vec<T> = first.into_iter().collect();
+    let mut remaining: Vec<T> = candidates
+        .into_iter()
+        .filter(|c| !accepted.contains(c))
+        .collect();
+    while !remaining.is_empty() {
+        match pick(&remaining).await {
+            Some(choice) if remaining.contains(&choice) => {
+                remaining.retain(|c| *c != choice);
+                accepted.push(choice);
+            }
+            _ => break,
+        }
+    }
+    accepted
+}
+
 /// Groups in TLS 1.3: offer the remaining groups, the HelloRetryRequest names the next one.
 async fn enumerate_tls13_groups(
     prober: &Prober,
     suites: &[CipherSuite],
     first: Option<NamedGroup>,
 ) -> Vec<NamedGroup> {
-    let mut accepted: Vec<NamedGroup> = first.into_iter().collect();
-    let mut remaining: Vec<NamedGroup> = tls13_groups()
-        .into_iter()
-        .filter(|g| !accepted.contains(g))
-        .collect();
-    while !remaining.is_empty() {
-        let hello = tls13_hello(suites, &remaining, prober.sni.as_deref());
-        let Some(Reply::Hello(flight)) = prober.send(&hello, "TLSv1.3 groups").await else {
-            break;
-        };
-        let Some(group) = flight.server_hello.as_ref().and_then(|h| h.key_share_group) else {
-            break;
-        };
-        if !remaining.contains(&group) {
-            break;
+    peel(first, tls13_groups(), async |remaining: &[NamedGroup]| {
+        let hello = tls13_hello(suites, remaining, prober.sni.as_deref());
+        match prober.send(&hello, "TLSv1.3 groups").await {
+            Some(Reply::Hello(flight)) => flight.server_hello.and_then(|h| h.key_share_group),
+            _ => None,
         }
-        remaining.retain(|g| *g != group);
-        accepted.push(group);
-    }
-    accepted
+    })
+    .await
 }
 
 /// Curves for TLS ≤ 1.2 ECDHE: the ServerKeyExchange names the next one.
@@ -752,28 +764,20 @@ async fn enumerate_legacy_groups(
     suites: &[CipherSuite],
     first: Option<NamedGroup>,
 ) -> Vec<NamedGroup> {
-    let mut accepted: Vec<NamedGroup> = first.into_iter().collect();
-    let mut remaining: Vec<NamedGroup> = groups_of(&[GroupKind::Ec, GroupKind::Ecx])
-        .into_iter()
-        .filter(|g| !accepted.contains(g))
-        .collect();
     let schemes = all_signature_schemes();
-    while !remaining.is_empty() {
-        let hello = legacy_hello(version, suites, &remaining, &schemes, prober.sni.as_deref());
-        let Some(Reply::Hello(flight)) = prober.send(&hello, &format!("{version} groups")).await
-        else {
-            break;
-        };
-        let Some(group) = pick_from(&flight, version).and_then(|p| p.group) else {
-            break;
-        };
-        if !remaining.contains(&group) {
-            break;
-        }
-        remaining.retain(|g| *g != group);
-        accepted.push(group);
-    }
-    accepted
+    let probe = format!("{version} groups");
+    peel(
+        first,
+        groups_of(&[GroupKind::Ec, GroupKind::Ecx]),
+        async |remaining: &[NamedGroup]| {
+            let hello = legacy_hello(version, suites, remaining, &schemes, prober.sni.as_deref());
+            match prober.send(&hello, &probe).await {
+                Some(Reply::Hello(flight)) => pick_from(&flight, version).and_then(|p| p.group),
+                _ => None,
+            }
+        },
+    )
+    .await
 }
 
 /// Signature schemes in TLS 1.2: the ServerKeyExchange names the next one.
@@ -782,35 +786,27 @@ async fn enumerate_schemes(
     suites: &[CipherSuite],
     first: Option<SignatureScheme>,
 ) -> Vec<SignatureScheme> {
-    let mut accepted: Vec<SignatureScheme> = first.into_iter().collect();
-    let mut remaining: Vec<SignatureScheme> = all_signature_schemes()
-        .into_iter()
-        .filter(|s| !accepted.contains(s))
-        .collect();
     let groups = groups_of(&[GroupKind::Ec, GroupKind::Ecx, GroupKind::Ffdhe]);
-    while !remaining.is_empty() {
-        let hello = legacy_hello(
-            ProtocolVersion::TLSV1_2,
-            suites,
-            &groups,
-            &remaining,
-            prober.sni.as_deref(),
-        );
-        let Some(Reply::Hello(flight)) = prober.send(&hello, "TLSv1.2 signature schemes").await
-        else {
-            break;
-        };
-        let Some(scheme) = pick_from(&flight, ProtocolVersion::TLSV1_2).and_then(|p| p.scheme)
-        else {
-            break;
-        };
-        if !remaining.contains(&scheme) {
-            break;
-        }
-        remaining.retain(|s| *s != scheme);
-        accepted.push(scheme);
-    }
-    accepted
+    peel(
+        first,
+        all_signature_schemes(),
+        async |remaining: &[SignatureScheme]| {
+            let hello = legacy_hello(
+                ProtocolVersion::TLSV1_2,
+                suites,
+                &groups,
+                remaining,
+                prober.sni.as_deref(),
+            );
+            match prober.send(&hello, "TLSv1.2 signature schemes").await {
+                Some(Reply::Hello(flight)) => {
+                    pick_from(&flight, ProtocolVersion::TLSV1_2).and_then(|p| p.scheme)
+                }
+                _ => None,
+            }
+        },
+    )
+    .await
 }
 
 /// How much work a suite's handshake costs the server: plain RSA key exchange signs

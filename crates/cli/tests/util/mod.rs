@@ -230,3 +230,43 @@ pub fn pki_with_validity(
     std::fs::write(dir.path().join("srv.key"), key.serialize_pem()).unwrap();
     dir
 }
+
+/// `openssl s_server -www` with DIR/srv.crt and DIR/srv.key on a free port, once it listens.
+pub fn s_server(cert_dir: &Path, extra: &[&str]) -> (Peer, u16) {
+    let port = free_port();
+    let mut command = Command::new("openssl");
+    command
+        .args(["s_server", "-accept", &port.to_string(), "-www", "-quiet"])
+        .arg("-cert")
+        .arg(cert_dir.join("srv.crt"))
+        .arg("-key")
+        .arg(cert_dir.join("srv.key"))
+        .args(extra);
+    let peer = Peer::spawn(&mut command);
+    wait_for_port(port);
+    (peer, port)
+}
+
+/// One of the Python peers in tests/peers/, started with `args`.
+pub fn python_peer(script: &str, args: &[String]) -> Peer {
+    let path = format!("{}/tests/peers/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new("python3");
+    command.arg(path).args(args);
+    Peer::spawn(&mut command)
+}
+
+/// A plain-HTTP listener (Python's http.server) on a free port, once it listens.
+pub fn plain_http() -> (Peer, u16) {
+    let port = free_port();
+    let mut command = Command::new("python3");
+    command.args([
+        "-m",
+        "http.server",
+        "--bind",
+        "127.0.0.1",
+        &port.to_string(),
+    ]);
+    let peer = Peer::spawn(&mut command);
+    wait_for_port(port);
+    (peer, port)
+}
