@@ -85,7 +85,7 @@ pub struct AlertInfo {
     pub code: u8,
     /// Its IANA name, e.g. `handshake_failure`.
     pub name: String,
-    /// Who sent it: `server` or `client`… kept out of JSON's `alert` object by design.
+    /// True for a fatal alert (level 2). Not in JSON: the contract is `{code, name}`.
     #[serde(skip)]
     pub fatal: bool,
 }

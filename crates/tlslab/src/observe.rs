@@ -209,14 +209,6 @@ impl HandshakeView {
             .last()
     }
 
-    /// True when the server asked for another key share.
-    pub fn had_retry_request(&self) -> bool {
-        self.server
-            .find(handshake_type::SERVER_HELLO)
-            .filter_map(|body| ServerHello::read(body).ok())
-            .any(|hello| hello.is_retry_request)
-    }
-
     /// The key-exchange group: the TLS 1.3 key share, or the TLS 1.2 ServerKeyExchange curve
     /// or DH prime size.
     pub fn group(&self) -> Option<String> {

@@ -24,7 +24,7 @@ use crate::backend::{self};
 use crate::certs;
 use crate::error::{AlertInfo, UsageError};
 use crate::facts::{Offered, SuiteNames};
-use crate::observe::{self, Tap, TapLog};
+use crate::observe::{self, Tap};
 use crate::profiles::Profile;
 use crate::settings::{BackendKind, ClientAuth, Identity, TlsSettings, TrustAnchors};
 
@@ -599,9 +599,4 @@ async fn serve_echo(mut stream: BoxedStream, idle: Duration) {
         }
     }
     let _ = stream.shutdown().await;
-}
-
-/// Reads what a [`TapLog`] saw as a server-side view (for tests and diagnosis).
-pub fn server_view(log: &TapLog) -> observe::HandshakeView {
-    log.handshake(false)
 }
