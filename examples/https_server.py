@@ -25,6 +25,7 @@ Standard library only.
 
 import argparse
 import http.server
+import os
 import signal
 import socket
 import socketserver
@@ -65,6 +66,17 @@ def parse_args(argv):
         version=f"Python {sys.version.split()[0]}; ssl module linked with {ssl.OPENSSL_VERSION}",
     )
     return parser.parse_args(argv)
+
+
+def missing_files(args):
+    """The --cert/--key files that don't exist, told as one error line (or None)."""
+    missing = [path for path in (args.cert, args.key) if not os.path.isfile(path)]
+    if not missing:
+        return None
+    return (
+        f"no such file: {', '.join(missing)} (make a PKI with `tlslab pki init`, "
+        "or pass --cert/--key)"
+    )
 
 
 def make_context(args):
@@ -148,11 +160,12 @@ class TLSServer(http.server.ThreadingHTTPServer):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = missing_files(args)
+    if problem:
+        sys.stderr.write(f"https_server: {problem}\n")
+        return 2
     try:
         context = make_context(args)
-    except FileNotFoundError as error:
-        sys.stderr.write(f"https_server: {error.filename}: {error.strerror}\n")
-        return 2
     except ssl.SSLError as error:
         sys.stderr.write(f"https_server: TLS configuration rejected: {error}\n")
         return 2

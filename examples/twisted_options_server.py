@@ -26,6 +26,8 @@ Twisted's log, with handshake failures, goes to stderr. SIGTERM or SIGINT stops 
 """
 
 import argparse
+import os
+import signal
 import sys
 
 try:
@@ -80,6 +82,17 @@ def parse_args(argv):
     )
     parser.add_argument("--version", action="version", version=versions())
     return parser.parse_args(argv)
+
+
+def missing_files(args):
+    """The --cert/--key files that don't exist, told as one error line (or None)."""
+    missing = [path for path in (args.cert, args.key) if not os.path.isfile(path)]
+    if not missing:
+        return None
+    return (
+        f"no such file: {', '.join(missing)} (make a PKI with `tlslab pki init`, "
+        "or pass --cert/--key)"
+    )
 
 
 def make_context_factory(args):
@@ -146,6 +159,10 @@ class Channel(http.HTTPChannel):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = missing_files(args)
+    if problem:
+        sys.stderr.write(f"{NAME}: {problem}\n")
+        return 2
     globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stderr)], redirectStandardIO=False)
     try:
         factory = make_context_factory(args)
@@ -164,7 +181,10 @@ def main(argv=None):
     host = port.getHost()
     shown = f"[{host.host}]" if ":" in host.host else host.host
     print(f"listening on {shown}:{host.port}", flush=True)
-    reactor.run()  # Twisted's own SIGTERM/SIGINT handlers stop the reactor
+    # Twisted's own SIGTERM/SIGINT handlers stop the reactor, but it leaves SIGINT alone when
+    # it starts out ignored (as in a background job of a non-interactive shell): restore it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    reactor.run()
     return 0
 
 

@@ -39,4 +39,9 @@ export TLSLAB_PYTHON
 # The committed registry tables must be exactly what the generator makes from the sources.
 python3 crates/wire/data/generate.py --check
 cargo fmt --all -- --check
-cargo test --workspace --locked
+# One closing line with the totals of every test binary.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+awk '/^test result:/ { passed += $4; failed += $6; ignored += $8 }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' "$log"
