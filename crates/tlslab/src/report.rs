@@ -217,38 +217,21 @@ pub fn certificate_text(cert: &CertSummary) -> String {
     let _ = writeln!(out, "  key:         {}", cert.key);
     let _ = writeln!(out, "  version:     X.509 v{}", cert.version);
     let _ = writeln!(out, "  signature:   {}", cert.signature_algorithm);
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "-".to_string()
+        } else {
+            items.join(", ")
+        }
+    };
     let _ = writeln!(
         out,
         "  CA:          {}",
         if cert.is_ca { "yes" } else { "no" }
     );
-    let _ = writeln!(
-        out,
-        "  SAN:         {}",
-        if cert.san.is_empty() {
-            "-".to_string()
-        } else {
-            cert.san.join(", ")
-        }
-    );
-    let _ = writeln!(
-        out,
-        "  key usage:   {}",
-        if cert.key_usage.is_empty() {
-            "-".to_string()
-        } else {
-            cert.key_usage.join(", ")
-        }
-    );
-    let _ = writeln!(
-        out,
-        "  ext. usage:  {}",
-        if cert.extended_key_usage.is_empty() {
-            "-".to_string()
-        } else {
-            cert.extended_key_usage.join(", ")
-        }
-    );
+    let _ = writeln!(out, "  SAN:         {}", list(&cert.san));
+    let _ = writeln!(out, "  key usage:   {}", list(&cert.key_usage));
+    let _ = writeln!(out, "  ext. usage:  {}", list(&cert.extended_key_usage));
     let _ = writeln!(out, "  SHA-256:     {}", cert.sha256);
     let _ = writeln!(out, "  SHA-1:       {}", cert.sha1);
     out
