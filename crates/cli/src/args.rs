@@ -18,8 +18,6 @@ pub struct Cli {
 pub enum Command {
     /// The seed (twisted#8826) end to end: two servers pinned to the same suite, one works.
     Demo(DemoArgs),
-    /// Show the cipher-suite registry (and groups, signature schemes, alerts).
-    Suites(SuitesArgs),
     /// Create or inspect a test PKI.
     #[command(subcommand)]
     Pki(PkiCommand),
@@ -27,16 +25,18 @@ pub enum Command {
     Serve(ServeArgs),
     /// Connect to a TLS server with a pinned client and report what happened, like curl -v.
     Connect(ConnectArgs),
-    /// List the broken-server profiles `serve --profile` can reproduce.
-    Profiles(ProfilesArgs),
-    /// Find everything a server accepts: versions, every IANA suite, preference order,
-    /// groups, signature schemes, certificates.
-    Scan(ScanArgs),
     /// Say why a client and a server fail to talk (or work only by accident), with probes
     /// as evidence and the fix for each side. Takes the same flags as `connect`.
     Diagnose(ClientArgs),
+    /// Find everything a server accepts: versions, every IANA suite, preference order,
+    /// groups, signature schemes, certificates.
+    Scan(ScanArgs),
     /// Run N servers side by side against the same client matrix; write a bug report.
     Compare(CompareArgs),
+    /// Show the cipher-suite registry (and groups, signature schemes, alerts).
+    Suites(SuitesArgs),
+    /// List the broken-server profiles `serve --profile` can reproduce.
+    Profiles(ProfilesArgs),
 }
 
 #[derive(Debug, Args)]
