@@ -23,75 +23,31 @@ By hand (srv.crt/srv.key from `tlslab pki init` in the cwd, or --cert/--key):
 Once it listens it prints exactly one line, `listening on 127.0.0.1:PORT`, to stdout. Each
 GET is answered with 200 and a text body naming the negotiated TLS version and cipher suite;
 Twisted's log, with handshake failures, goes to stderr. SIGTERM or SIGINT stops it (exit 0).
+All of that is shared with the other Twisted server in examples/twisted_common.py;
+this file only builds the TLS context factory.
 """
 
-import argparse
 import os
-import signal
 import sys
 
-try:
-    import OpenSSL
-    import twisted
-    from OpenSSL import SSL
-    from twisted.internet import reactor, ssl
-    from twisted.logger import globalLogBeginner, textFileLogObserver
-    from twisted.web import http, resource, server
-except ImportError as missing:
-    sys.stderr.write(
-        f"twisted_legacy_server: {missing}; run scripts/python-venv.sh and use the python it "
-        "prints (target/venv/bin/python)\n"
-    )
-    sys.exit(2)
+# The shared part sits beside this script; find it from any cwd (and leave no __pycache__).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import twisted_common  # noqa: E402  (exits 2 with a hint when Twisted is missing)
+from OpenSSL import SSL  # noqa: E402
+from twisted.internet import ssl  # noqa: E402
 
 NAME = "twisted_legacy_server"
-DEFAULT_CIPHERS = "ECDHE-RSA-AES128-GCM-SHA256"
-
-
-def versions():
-    linked = SSL.SSLeay_version(SSL.SSLEAY_VERSION).decode("ascii", "replace")
-    return f"Twisted {twisted.__version__}; pyOpenSSL {OpenSSL.__version__}; {linked}"
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        description="Twisted HTTPS server on the legacy DefaultOpenSSLContextFactory "
-        "(twisted#8826's server B). Prints 'listening on ADDR:PORT' to stdout when ready.",
-    )
-    parser.add_argument(
-        "--port", type=int, required=True, help="TCP port to listen on (0: any free port)"
-    )
-    parser.add_argument(
-        "--cert", default="srv.crt", help="server certificate, PEM (default: srv.crt in the cwd)"
-    )
-    parser.add_argument(
-        "--key", default="srv.key", help="server private key, PEM (default: srv.key in the cwd)"
-    )
-    parser.add_argument(
-        "--ciphers",
-        metavar="OPENSSL_STRING",
-        default=DEFAULT_CIPHERS,
-        help="OpenSSL cipher string set with set_cipher_list() on the factory's context "
-        f"(default: {DEFAULT_CIPHERS}, the seed's pin). While pinned, the maximum version "
-        "is capped at TLS 1.2, because TLS 1.3 suites are not governed by this string. "
-        "An empty string leaves the factory's defaults alone (no pin, TLS 1.3 allowed)",
-    )
-    parser.add_argument(
-        "--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
-    )
-    parser.add_argument("--version", action="version", version=versions())
-    return parser.parse_args(argv)
-
-
-def missing_files(args):
-    """The --cert/--key files that don't exist, told as one error line (or None)."""
-    missing = [path for path in (args.cert, args.key) if not os.path.isfile(path)]
-    if not missing:
-        return None
-    return (
-        f"no such file: {', '.join(missing)} (make a PKI with `tlslab pki init`, "
-        "or pass --cert/--key)"
-    )
+DESCRIPTION = (
+    "Twisted HTTPS server on the legacy DefaultOpenSSLContextFactory "
+    "(twisted#8826's server B). Prints 'listening on ADDR:PORT' to stdout when ready."
+)
+CIPHERS_HELP = (
+    "OpenSSL cipher string set with set_cipher_list() on the factory's context "
+    f"(default: {twisted_common.DEFAULT_CIPHERS}, the seed's pin). While pinned, the maximum "
+    "version is capped at TLS 1.2, because TLS 1.3 suites are not governed by this string. "
+    "An empty string leaves the factory's defaults alone (no pin, TLS 1.3 allowed)"
+)
 
 
 def make_context_factory(args):
@@ -107,79 +63,5 @@ def make_context_factory(args):
     return factory
 
 
-def negotiated(request):
-    """(version, cipher) of the request's TLS connection, or None if it can't be had."""
-    try:
-        connection = request.transport.getHandle()
-        return connection.get_protocol_version_name(), connection.get_cipher_name()
-    except Exception:
-        return None
-
-
-class Describe(resource.Resource):
-    isLeaf = True
-
-    def render_GET(self, request):
-        tls = negotiated(request)
-        if tls is None:
-            body = f"{NAME}: TLS connection (version and cipher unavailable)\n"
-        else:
-            version, cipher = tls
-            body = (
-                f"SSL connection using {version} / {cipher}\n"
-                f"version: {version}\n"
-                f"cipher: {cipher}\n"
-            )
-        body += f"server: {NAME} ({versions()})\n"
-        data = body.encode("utf-8")
-        request.setHeader(b"Content-Type", b"text/plain; charset=utf-8")
-        request.setHeader(b"Content-Length", str(len(data)).encode("ascii"))
-        return data
-
-
-class Channel(http.HTTPChannel):
-    """Logs a connection lost to a TLS error (a failed handshake) with the OpenSSL reason."""
-
-    def connectionLost(self, reason):
-        if reason.check(SSL.Error):
-            peer = self.transport.getPeer()
-            sys.stderr.write(
-                f"{NAME}: handshake FAILED from {peer.host}:{peer.port}: {reason.value}\n"
-            )
-            sys.stderr.flush()
-        super().connectionLost(reason)
-
-
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    problem = missing_files(args)
-    if problem:
-        sys.stderr.write(f"{NAME}: {problem}\n")
-        return 2
-    globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stderr)], redirectStandardIO=False)
-    try:
-        factory = make_context_factory(args)
-    except (SSL.Error, OSError) as error:
-        sys.stderr.write(f"{NAME}: TLS configuration rejected: {error}\n")
-        return 2
-
-    site = server.Site(Describe())
-    site.protocol = Channel
-    try:
-        port = reactor.listenSSL(args.port, site, factory, interface=args.bind)
-    except Exception as error:
-        sys.stderr.write(f"{NAME}: cannot listen on {args.bind}:{args.port}: {error}\n")
-        return 2
-
-    host = port.getHost()
-    shown = f"[{host.host}]" if ":" in host.host else host.host
-    print(f"listening on {shown}:{host.port}", flush=True)
-    # Twisted's own SIGTERM/SIGINT handlers stop the reactor, but it leaves SIGINT alone when
-    # it starts out ignored (as in a background job of a non-interactive shell): restore it.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    reactor.run()
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(twisted_common.main(NAME, DESCRIPTION, CIPHERS_HELP, make_context_factory))
