@@ -356,6 +356,8 @@ pub struct CompareReport {
 struct Running {
     child: Child,
     log: PathBuf,
+    /// Set once stopped: the group id must not be signalled again (it may be reused).
+    stopped: bool,
 }
 
 impl Running {
@@ -368,6 +370,9 @@ impl Running {
     }
 
     fn stop(&mut self) {
+        if std::mem::replace(&mut self.stopped, true) {
+            return;
+        }
         let group = format!("-{}", self.child.id());
         let signal = |name: &str| {
             let _ = Command::new("kill")
@@ -528,7 +533,11 @@ async fn start(
                     .spawn()
             });
             let mut running = match spawned {
-                Ok(child) => Running { child, log },
+                Ok(child) => Running {
+                    child,
+                    log,
+                    stopped: false,
+                },
                 Err(e) => {
                     result.status = "failed to start".into();
                     result.problem = Some(format!("cannot run `{line}`: {e}"));
@@ -576,17 +585,43 @@ fn sanitize(name: &str) -> String {
         .collect()
 }
 
+/// Runs a `--version-cmd` with a time limit: a version command that hangs must not hang
+/// the comparison.
 fn version_of(command: &str) -> String {
-    match Command::new("sh").args(["-c", command]).output() {
-        Ok(output) => {
-            let mut text = String::from_utf8_lossy(&output.stdout).trim().to_string();
-            if text.is_empty() {
-                text = String::from_utf8_lossy(&output.stderr).trim().to_string();
-            }
-            text
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    let spawned = Command::new("sh")
+        .args(["-c", command])
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => return format!("(`{command}` failed: {e})"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().ok().flatten().is_none() {
+        if Instant::now() > deadline {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+            return format!("(`{command}` did not finish in 10 s)");
         }
-        Err(e) => format!("(`{command}` failed: {e})"),
+        std::thread::sleep(Duration::from_millis(20));
     }
+    let mut text = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_string(&mut text);
+    }
+    if text.trim().is_empty() {
+        if let Some(mut err) = child.stderr.take() {
+            let _ = err.read_to_string(&mut text);
+        }
+    }
+    text.trim().to_string()
 }
 
 /// A one-line summary of what a server accepts.
