@@ -632,7 +632,6 @@ fn curl_and_openssl(request: &crate::settings::TlsRequest, address: &str) -> Vec
     let mut s_client = format!(
         "openssl s_client -connect 127.0.0.1:{port} -servername localhost -CAfile ca.crt -brief"
     );
-    let mut tls13_only = false;
     if let Ok(settings) =
         crate::settings::TlsSettings::resolve(request, crate::settings::Role::Client)
     {
@@ -648,13 +647,14 @@ fn curl_and_openssl(request: &crate::settings::TlsRequest, address: &str) -> Vec
         if min == max {
             s_client.push_str(&format!(" -tls{}", flag(max).replace('.', "_")));
         }
-        tls13_only = min == tlslab_wire::ProtocolVersion::TLSV1_3;
-        let names: Vec<&str> = settings
-            .tls12_suites
-            .iter()
-            .flatten()
-            .filter_map(|s| tlslab_wire::registry::suite(*s).and_then(|i| i.openssl))
-            .collect();
+        let openssl_names = |suites: &Option<Vec<tlslab_wire::CipherSuite>>| -> Vec<&'static str> {
+            suites
+                .iter()
+                .flatten()
+                .filter_map(|s| tlslab_wire::registry::suite(*s).and_then(|i| i.openssl))
+                .collect()
+        };
+        let names = openssl_names(&settings.tls12_suites);
         if !names.is_empty() {
             curl.push_str(&format!(" --ciphers {}", names.join(":")));
             s_client.push_str(&format!(" -cipher {}", names.join(":")));
@@ -663,12 +663,7 @@ fn curl_and_openssl(request: &crate::settings::TlsRequest, address: &str) -> Vec
             curl.push_str(&format!(" --ciphers '{text}'"));
             s_client.push_str(&format!(" -cipher '{text}'"));
         }
-        let tls13: Vec<&str> = settings
-            .tls13_suites
-            .iter()
-            .flatten()
-            .filter_map(|s| tlslab_wire::registry::suite(*s).and_then(|i| i.openssl))
-            .collect();
+        let tls13 = openssl_names(&settings.tls13_suites);
         if !tls13.is_empty() {
             curl.push_str(&format!(" --tls13-ciphers {}", tls13.join(":")));
             s_client.push_str(&format!(" -ciphersuites {}", tls13.join(":")));
@@ -682,7 +677,6 @@ fn curl_and_openssl(request: &crate::settings::TlsRequest, address: &str) -> Vec
             s_client.push_str(&format!(" -groups {}", names.join(":")));
         }
     }
-    let _ = tls13_only;
     curl.push_str(&format!(" https://localhost:{port}/"));
     vec![curl, s_client]
 }
