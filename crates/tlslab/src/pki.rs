@@ -270,8 +270,8 @@ pub fn init(options: &PkiOptions) -> Result<PkiReport, UsageError> {
     let mut server_params = base_params("localhost", options.days);
     server_params.subject_alt_names = vec![
         SanType::DnsName("localhost".try_into().map_err(failed)?),
-        SanType::IpAddress("127.0.0.1".parse().expect("a literal address")),
-        SanType::IpAddress("::1".parse().expect("a literal address")),
+        SanType::IpAddress(std::net::Ipv4Addr::LOCALHOST.into()),
+        SanType::IpAddress(std::net::Ipv6Addr::LOCALHOST.into()),
     ];
     for san in extra {
         if !server_params.subject_alt_names.contains(&san) {
