@@ -477,13 +477,20 @@ pub fn scan_text(report: &crate::scan::ScanReport, names: NameStyle) -> String {
             .map(|s| display_name(s, names).len())
             .max()
             .unwrap_or(0);
-        for suite in suites {
+        let ranked = report.preference_order.contains_key(version);
+        for (rank, suite) in suites.into_iter().enumerate() {
             let info = tlslab_wire::registry::resolve_suite(&suite.code)
                 .ok()
                 .and_then(tlslab_wire::registry::suite);
+            // With a server order, each suite carries its rank in it.
+            let mark = if ranked {
+                format!("{:>3}.", rank + 1)
+            } else {
+                "   -".to_string()
+            };
             let _ = writeln!(
                 out,
-                "  {}  {:width$}  {:<6} {}",
+                "{mark} {}  {:width$}  {:<6} {}",
                 suite.code,
                 display_name(suite, names),
                 info.map(|i| i.kx).unwrap_or("?"),
