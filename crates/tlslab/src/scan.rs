@@ -1078,26 +1078,32 @@ fn group_entry(version: ProtocolVersion, group: NamedGroup) -> AcceptedGroup {
 
 fn chains(results: &[(ProtocolVersion, VersionResult)]) -> Vec<ServedChain> {
     let mut out: Vec<ServedChain> = Vec::new();
+    // Almost every pick carries the same chain: read each distinct leaf once.
+    let mut seen: Vec<&[u8]> = Vec::new();
     for (_, result) in results {
         for pick in &result.picks {
-            let Some(leaf) = pick
-                .chain
-                .first()
-                .and_then(|der| certs::summarize(der).ok())
-            else {
+            let Some(leaf_der) = pick.chain.first() else {
                 continue;
             };
-            if out.iter().any(|c| c.key == leaf.key) {
+            if seen.contains(&leaf_der.as_slice()) {
+                continue;
+            }
+            seen.push(leaf_der);
+            let chain: Vec<CertSummary> = pick
+                .chain
+                .iter()
+                .filter_map(|der| certs::summarize(der).ok())
+                .collect();
+            let Some(key) = chain.first().map(|leaf| leaf.key.clone()) else {
+                continue;
+            };
+            if out.iter().any(|c| c.key == key) {
                 continue;
             }
             out.push(ServedChain {
-                key: leaf.key.clone(),
+                key,
                 found_with: pick.suite.to_string(),
-                chain: pick
-                    .chain
-                    .iter()
-                    .filter_map(|der| certs::summarize(der).ok())
-                    .collect(),
+                chain,
             });
         }
     }
